@@ -25,6 +25,11 @@ final class AbortFlow extends RuntimeException {
         }
     }
 
+    /** Whether this signal was thrown by {@code candidate}. */
+    boolean isOwnedBy(Object candidate) {
+        return owner == candidate;
+    }
+
     /** True when {@code t} is an abort signal of any stage: operators that handle errors must let it pass. */
     static boolean isAbort(Throwable t) {
         return t instanceof AbortFlow;

@@ -23,4 +23,20 @@ final class Terminals {
             throw new FlowException(FlowException.Kind.CHECKED, e.toString(), e);
         }
     }
+
+    /**
+     * The unchecked form of a failure caught outside {@link #run} (iterators, streams): unchecked exceptions
+     * as they are, an interruption as FlowException(INTERRUPTED) with the thread's flag restored, any other
+     * checked exception as FlowException(CHECKED) with the original as cause.
+     */
+    static RuntimeException unchecked(Exception e) {
+        if (e instanceof RuntimeException r) {
+            return r;
+        }
+        if (e instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+            return new FlowException(FlowException.Kind.INTERRUPTED, "interrupted while collecting a flow", e);
+        }
+        return new FlowException(FlowException.Kind.CHECKED, e.toString(), e);
+    }
 }
