@@ -1,0 +1,778 @@
+package dev.tide.kafka;
+
+import dev.tide.ConsumerMode;
+import dev.tide.ConsumerOptions;
+import dev.tide.Message;
+import dev.tide.MessageHeader;
+import dev.tide.SeqNo;
+import dev.tide.SeqPos;
+import dev.tide.ShardId;
+import dev.tide.StreamException;
+import dev.tide.StreamKey;
+import dev.tide.StreamReset;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.CommitFailedException;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * A consumer on kafka-clients.
+ *
+ * <h2>Threads and locks</h2>
+ * kafka-clients' {@code KafkaConsumer} is not thread-safe, so each Tide consumer owns one on one thread,
+ * the <em>poller</em> ({@link KafkaThreads}), from creation to close; no other thread ever calls it
+ * except {@code wakeup()}, the one method kafka-clients allows from any thread. The poller loops:
+ * store the commits asked for, run the queued commands, look for new partitions, pause or resume
+ * fetching, {@code poll}, and append the records to the {@link HandOff}. Rebalance callbacks run on the
+ * poller inside {@code poll}.
+ * <ul>
+ *   <li>Application threads take messages from the hand-off ({@link #next()}, {@link #poll}), which has
+ *       its own lock; they never touch the Kafka consumer.</li>
+ *   <li>Everything else an application thread asks ({@code seek}, {@code rewind}, {@code assign},
+ *       {@code unassign}, {@link #assignment()}) is a {@link Command} queued for the poller, followed by
+ *       {@code wakeup()} so the poller leaves {@code poll} at once; the caller blocks on the command's
+ *       future. Commits go to their own queue of {@link CommitRequest}s so that a rebalance callback can
+ *       store them without running positioning commands in the middle of a rebalance.</li>
+ *   <li>A {@code WakeupException} may surface from any blocking call of the poller (the wakeup may come
+ *       while it is not in {@code poll}); every such call is retried ({@link #call}).</li>
+ *   <li>Backpressure: when the hand-off holds {@code kafka.buffer-size} messages the poller pauses every
+ *       partition and keeps polling (so it stays in its group and keeps running commands); a taker that
+ *       brings it down to half wakes the poller, which resumes them.</li>
+ *   <li>State only the poller touches: the Kafka consumer, {@code selection}, {@code skipBelow},
+ *       {@code retryCommits}. Shared: the two queues (lock-free), {@code closed}, {@code terminated},
+ *       {@code paused} (volatile flags), the hand-off (its lock).</li>
+ * </ul>
+ * Closing sets {@code closed}, ends the hand-off with CLOSED (blocked takers fail at once) and wakes the
+ * poller, which stores the commits still queued, closes the Kafka consumer (leaving the group) and fails
+ * whatever is still queued; {@code close()} waits for it within the close timeout.
+ */
+final class RealKafkaConsumer implements KafkaConsumer {
+
+    /** A request for the poller thread. */
+    private static final class Command<T> {
+        final String what;
+        final Supplier<T> action;
+        final CompletableFuture<T> done = new CompletableFuture<>();
+
+        Command(String what, Supplier<T> action) {
+            this.what = what;
+            this.action = action;
+        }
+    }
+
+    /** A commit: {@code offset} is the next offset to read, the processed message's offset plus one. */
+    private record CommitRequest(TopicPartition partition, long offset, boolean sync, CompletableFuture<Void> done) {
+    }
+
+    private final RealKafkaStreamer streamer;
+    private final List<StreamKey> keys;
+    private final List<String> topics;
+    private final ConsumerMode mode;
+    private final org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> client;
+    private final HandOff buffer = new HandOff();
+    private final ConcurrentLinkedQueue<Command<?>> commands = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<CommitRequest> commits = new ConcurrentLinkedQueue<>();
+    private final CompletableFuture<Void> ready = new CompletableFuture<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicBoolean resumeRequested = new AtomicBoolean();
+    private final Map<String, StreamKey> keyCache = new ConcurrentHashMap<>();
+    private final int bufferSize;
+    private final Duration pollInterval;
+    private final Duration partitionRefresh;
+    private final Duration closeTimeout;
+    private final String description;
+    private volatile boolean paused;
+    private volatile boolean terminated;
+    private Thread poller;
+
+    // Poller-only state.
+    private final Set<TopicPartition> selection = new HashSet<>();
+    private boolean selected;
+    private final Map<TopicPartition, Long> skipBelow = new HashMap<>();
+    private final List<CommitRequest> retryCommits = new ArrayList<>();
+    private long nextRefresh;
+    private final AtomicBoolean refreshing = new AtomicBoolean();
+
+    private RealKafkaConsumer(RealKafkaStreamer streamer, List<StreamKey> keys, ConsumerOptions options,
+                              org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> client) {
+        this.streamer = streamer;
+        this.keys = List.copyOf(keys);
+        this.topics = keys.stream().map(StreamKey::name).toList();
+        this.mode = options.mode();
+        this.client = client;
+        this.bufferSize = Math.max(1, options.get(KafkaOptions.BUFFER_SIZE));
+        this.pollInterval = options.get(KafkaOptions.POLL_INTERVAL);
+        this.partitionRefresh = options.get(KafkaOptions.PARTITION_REFRESH);
+        this.closeTimeout = options.get(KafkaOptions.CLOSE_TIMEOUT);
+        this.description = "KafkaConsumer[" + mode + options.group().map(g -> ", group " + g).orElse("") + ", "
+                + streamer.bootstrapServers() + "/" + String.join(",", topics) + "]";
+        for (StreamKey key : keys) {
+            keyCache.put(key.name(), key);
+        }
+    }
+
+    static RealKafkaConsumer create(RealKafkaStreamer streamer, List<StreamKey> keys, ConsumerOptions options) {
+        Map<String, Object> defaults = new HashMap<>();
+        defaults.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, options.reset() == StreamReset.EARLIEST ? "earliest" : "latest");
+        if (options.mode() == ConsumerMode.LOAD_BALANCED) {
+            defaults.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+        }
+        Map<String, String> overrides = ClientConfig.passThrough(options.withPrefix(KafkaOptions.PREFIX));
+        Map<String, Object> props = streamer.config().client(defaults, overrides);
+        if (overrides.containsKey("group.protocol") && overrides.get("group.protocol").equalsIgnoreCase("consumer")) {
+            props.remove(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG);
+        }
+        options.group().ifPresent(g -> props.put(ConsumerConfig.GROUP_ID_CONFIG, g.name()));
+        if (options.mode() == ConsumerMode.REAL_TIME) {
+            props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        }
+        // Commits are Tide's commit(m) only: kafka-clients' auto commit would store positions of fetched,
+        // possibly unprocessed messages.
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> client;
+        try {
+            client = new org.apache.kafka.clients.consumer.KafkaConsumer<>(props);
+        } catch (RuntimeException e) {
+            throw Errors.translate(e, "creating a Kafka consumer");
+        }
+        RealKafkaConsumer consumer = new RealKafkaConsumer(streamer, keys, options, client);
+        consumer.poller = KafkaThreads.startConsumerThread(consumer::run);
+        Duration readyTimeout = options.get(KafkaOptions.READY_TIMEOUT);
+        try {
+            consumer.ready.get(readyTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            consumer.close();
+            throw StreamException.interrupted(e, "waiting for " + consumer.description + " to be assigned its partitions");
+        } catch (ExecutionException e) {
+            consumer.close();
+            throw Errors.translate(e, "starting " + consumer.description);
+        } catch (java.util.concurrent.TimeoutException e) {
+            consumer.close();
+            throw new StreamException(StreamException.Kind.TIMEOUT, consumer.description + " was not assigned its partitions within "
+                    + readyTimeout + " (" + KafkaOptions.READY_TIMEOUT + ")", e);
+        }
+        return consumer;
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // The poller thread
+
+    private void run() {
+        StreamException failure = null;
+        try {
+            start();
+            while (!closed.get()) {
+                flushCommits(false);
+                runCommands();
+                refreshPartitions();
+                adjustPause();
+                ConsumerRecords<byte[], byte[]> records;
+                try {
+                    records = client.poll(pollInterval);
+                } catch (WakeupException e) {
+                    continue;
+                }
+                deliver(records);
+            }
+        } catch (Throwable t) {
+            if (!closed.get()) {
+                failure = Errors.translate(t, "reading " + String.join(",", topics));
+            }
+        } finally {
+            try {
+                flushCommits(true);
+            } catch (RuntimeException e) {
+                // the queued commits fail below
+            }
+            try {
+                client.close(CloseOptions.timeout(closeTimeout));
+            } catch (RuntimeException e) {
+                // nothing more to do for a consumer that is going away
+            }
+            StreamException end = failure != null ? failure : closedError();
+            terminated = true;
+            buffer.end(end, failure == null);
+            ready.completeExceptionally(end);
+            failQueued(end);
+        }
+    }
+
+    private void start() {
+        if (mode == ConsumerMode.LOAD_BALANCED) {
+            client.subscribe(topics, new Rebalance());
+            return;
+        }
+        Set<TopicPartition> all = new HashSet<>();
+        for (String topic : topics) {
+            for (var info : call(() -> client.partitionsFor(topic))) {
+                all.add(new TopicPartition(info.topic(), info.partition()));
+            }
+        }
+        client.assign(all);
+        for (TopicPartition tp : all) {
+            call(() -> client.position(tp));
+        }
+        nextRefresh = System.nanoTime() + partitionRefresh.toNanos();
+        ready.complete(null);
+    }
+
+    /** Runs a blocking Kafka call, again if a wakeup meant for {@code poll} interrupted it. */
+    private <T> T call(Supplier<T> kafkaCall) {
+        while (true) {
+            try {
+                return kafkaCall.get();
+            } catch (WakeupException e) {
+                // retry: the wakeup was for the poll loop
+            }
+        }
+    }
+
+    private void runCommands() {
+        Command<?> c;
+        while ((c = commands.poll()) != null) {
+            run(c);
+        }
+    }
+
+    private <T> void run(Command<T> c) {
+        try {
+            c.done.complete(c.action.get());
+        } catch (RuntimeException e) {
+            c.done.completeExceptionally(Errors.translate(e, c.what));
+        }
+    }
+
+    private void deliver(ConsumerRecords<byte[], byte[]> records) {
+        if (records.isEmpty()) {
+            return;
+        }
+        List<Message> batch = new ArrayList<>(records.count());
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            if (!skipBelow.isEmpty()) {
+                TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+                Long min = skipBelow.get(tp);
+                if (min != null) {
+                    if (r.offset() < min) {
+                        continue;
+                    }
+                    skipBelow.remove(tp);
+                }
+            }
+            batch.add(toMessage(r));
+        }
+        buffer.addAll(batch);
+    }
+
+    private Message toMessage(ConsumerRecord<byte[], byte[]> r) {
+        StreamKey key = keyCache.computeIfAbsent(r.topic(), StreamKey::of);
+        MessageHeader header = new MessageHeader(key, ShardId.of(r.partition()), SeqNo.of(r.offset()),
+                Instant.ofEpochMilli(Math.max(0, r.timestamp())));
+        byte[] value = r.value() == null ? new byte[0] : r.value();
+        List<KafkaHeader> headers;
+        Header[] raw = r.headers().toArray();
+        if (raw.length == 0) {
+            headers = List.of();
+        } else {
+            List<KafkaHeader> list = new ArrayList<>(raw.length);
+            for (Header h : raw) {
+                list.add(new KafkaHeader(h.key(), h.value() == null ? new byte[0] : h.value()));
+            }
+            headers = List.copyOf(list);
+        }
+        return new RealKafkaMessage(Message.of(header, value), r.key(), headers);
+    }
+
+    private void adjustPause() {
+        int size = buffer.size();
+        if (!paused && size >= bufferSize) {
+            client.pause(client.assignment());
+            paused = true;
+        } else if (paused && size <= bufferSize / 2) {
+            paused = false;
+            client.resume(client.paused());
+            resumeRequested.set(false);
+        }
+    }
+
+    /** Stores the queued commits (and those a rebalance postponed); {@code forceSync} waits for them. */
+    private void flushCommits(boolean forceSync) {
+        List<CommitRequest> batch = new ArrayList<>(retryCommits);
+        retryCommits.clear();
+        CommitRequest r;
+        while ((r = commits.poll()) != null) {
+            batch.add(r);
+        }
+        if (batch.isEmpty()) {
+            return;
+        }
+        Set<TopicPartition> owned = client.assignment();
+        Map<TopicPartition, OffsetAndMetadata> offsets = new LinkedHashMap<>();
+        List<CommitRequest> included = new ArrayList<>();
+        boolean sync = forceSync;
+        for (CommitRequest c : batch) {
+            if (owned.contains(c.partition())) {
+                offsets.put(c.partition(), new OffsetAndMetadata(c.offset()));
+                included.add(c);
+                sync |= c.sync();
+            } else {
+                // The partition left this consumer: its new owner re-reads from the last stored commit.
+                c.done().complete(null);
+            }
+        }
+        if (offsets.isEmpty()) {
+            return;
+        }
+        if (sync) {
+            try {
+                call(() -> {
+                    client.commitSync(offsets);
+                    return null;
+                });
+                included.forEach(c -> c.done().complete(null));
+            } catch (RebalanceInProgressException e) {
+                retryCommits.addAll(included);
+            } catch (CommitFailedException e) {
+                // This member lost the partitions (it was removed from the group): as above.
+                included.forEach(c -> c.done().complete(null));
+            } catch (RuntimeException e) {
+                StreamException error = Errors.translate(e, "committing " + offsets);
+                included.forEach(c -> c.done().completeExceptionally(error));
+            }
+        } else {
+            client.commitAsync(offsets, (stored, e) -> {
+                if (e == null || e instanceof CommitFailedException) {
+                    included.forEach(c -> c.done().complete(null));
+                } else if (e instanceof RebalanceInProgressException) {
+                    retryCommits.addAll(included);
+                } else {
+                    StreamException error = Errors.translate(e, "committing " + offsets);
+                    included.forEach(c -> c.done().completeExceptionally(error));
+                }
+            });
+        }
+    }
+
+    /** Every so often, a REAL_TIME or RESUMABLE consumer asks the admin client for new partitions. */
+    private void refreshPartitions() {
+        if (mode == ConsumerMode.LOAD_BALANCED || System.nanoTime() - nextRefresh < 0 || !refreshing.compareAndSet(false, true)) {
+            return;
+        }
+        nextRefresh = System.nanoTime() + partitionRefresh.toNanos();
+        Map<String, KafkaFuture<TopicDescription>> futures;
+        try {
+            futures = streamer.admin().describeTopics(topics).topicNameValues();
+        } catch (RuntimeException e) {
+            refreshing.set(false);
+            return;
+        }
+        Set<TopicPartition> found = ConcurrentHashMap.newKeySet();
+        List<CompletableFuture<Void>> each = new ArrayList<>();
+        futures.forEach((topic, future) -> each.add(future.toCompletionStage().toCompletableFuture()
+                .handle((description, e) -> {
+                    if (description != null) {
+                        description.partitions().forEach(p -> found.add(new TopicPartition(topic, p.partition())));
+                    }
+                    return null;
+                })));
+        CompletableFuture.allOf(each.toArray(CompletableFuture[]::new)).whenComplete((v, e) -> {
+            commands.add(new Command<>("adding new partitions", () -> {
+                refreshing.set(false);
+                addPartitions(found);
+                return null;
+            }));
+        });
+    }
+
+    /** Assigns partitions that appeared after the start, reading them from their beginning (or commit). */
+    private void addPartitions(Set<TopicPartition> found) {
+        Set<TopicPartition> assigned = client.assignment();
+        Set<TopicPartition> fresh = new HashSet<>(found);
+        fresh.removeAll(assigned);
+        if (fresh.isEmpty()) {
+            return;
+        }
+        Set<TopicPartition> all = new HashSet<>(assigned);
+        all.addAll(fresh);
+        client.assign(all);
+        Map<TopicPartition, OffsetAndMetadata> committed = mode == ConsumerMode.RESUMABLE
+                ? call(() -> client.committed(fresh)) : Map.of();
+        for (TopicPartition tp : fresh) {
+            OffsetAndMetadata c = committed.get(tp);
+            if (c != null) {
+                client.seek(tp, c.offset());
+            } else {
+                client.seekToBeginning(List.of(tp));
+            }
+            call(() -> client.position(tp));
+        }
+        if (paused) {
+            client.pause(fresh);
+        }
+    }
+
+    /** The group protocol's callbacks, on the poller thread inside {@code poll}. */
+    private final class Rebalance implements ConsumerRebalanceListener {
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            if (partitions.isEmpty()) {
+                return;
+            }
+            // Store what the application committed before the partitions move, then drop what it has not
+            // taken yet: the new owner starts right after the last commit.
+            flushCommits(true);
+            forget(partitions);
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            forget(partitions);
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            if (paused && !partitions.isEmpty()) {
+                client.pause(partitions);
+            }
+            for (TopicPartition tp : partitions) {
+                call(() -> client.position(tp));
+            }
+            ready.complete(null);
+        }
+    }
+
+    private void forget(Collection<TopicPartition> partitions) {
+        Set<TopicPartition> gone = new HashSet<>(partitions);
+        buffer.removeIf(m -> gone.contains(new TopicPartition(m.key().name(), (int) m.shard().id())));
+        skipBelow.keySet().removeAll(gone);
+    }
+
+    private void failQueued(StreamException error) {
+        Command<?> c;
+        while ((c = commands.poll()) != null) {
+            c.done.completeExceptionally(error);
+        }
+        CommitRequest r;
+        while ((r = commits.poll()) != null) {
+            r.done().completeExceptionally(error);
+        }
+        retryCommits.forEach(x -> x.done().completeExceptionally(error));
+        retryCommits.clear();
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Positioning, on the poller thread
+
+    /** The partitions positioning applies to: the selection (all until the first assign) that this consumer owns. */
+    private Set<TopicPartition> targets() {
+        Set<TopicPartition> owned = new HashSet<>(client.assignment());
+        if (selected) {
+            owned.retainAll(selection);
+        }
+        return owned;
+    }
+
+    private void repositioned(Set<TopicPartition> targets) {
+        skipBelow.keySet().removeAll(targets);
+        buffer.removeIf(m -> targets.contains(new TopicPartition(m.key().name(), (int) m.shard().id())));
+        for (TopicPartition tp : targets) {
+            call(() -> client.position(tp));
+        }
+    }
+
+    private Void doSeek(Instant time) {
+        Set<TopicPartition> targets = targets();
+        if (targets.isEmpty()) {
+            return null;
+        }
+        // Kafka timestamps are milliseconds: the first record at or after `time` is at or after its ceiling.
+        long ms = time.toEpochMilli() + (time.getNano() % 1_000_000 == 0 ? 0 : 1);
+        Map<TopicPartition, Long> query = new HashMap<>();
+        targets.forEach(tp -> query.put(tp, Math.max(0, ms)));
+        Map<TopicPartition, OffsetAndTimestamp> found = call(() -> client.offsetsForTimes(query));
+        List<TopicPartition> toEnd = new ArrayList<>();
+        for (TopicPartition tp : targets) {
+            OffsetAndTimestamp at = found.get(tp);
+            if (at == null) {
+                toEnd.add(tp);
+            } else {
+                client.seek(tp, at.offset());
+            }
+        }
+        if (!toEnd.isEmpty()) {
+            client.seekToEnd(toEnd);
+        }
+        repositioned(targets);
+        return null;
+    }
+
+    private Void doRewind(SeqPos position) {
+        Set<TopicPartition> targets = targets();
+        if (targets.isEmpty()) {
+            return null;
+        }
+        switch (position) {
+            case SeqPos.Beginning b -> client.seekToBeginning(targets);
+            case SeqPos.End e -> client.seekToEnd(targets);
+            case SeqPos.At at -> {
+                long n = at.seq().value() < 0 ? Long.MAX_VALUE : at.seq().value();
+                Map<TopicPartition, Long> begin = call(() -> client.beginningOffsets(targets));
+                Map<TopicPartition, Long> end = call(() -> client.endOffsets(targets));
+                Map<TopicPartition, Long> skips = new HashMap<>();
+                for (TopicPartition tp : targets) {
+                    long first = begin.getOrDefault(tp, 0L);
+                    long last = end.getOrDefault(tp, 0L);
+                    if (n <= first) {
+                        client.seek(tp, first);
+                    } else if (n <= last) {
+                        client.seek(tp, n);
+                    } else {
+                        // Not written yet: wait at the end and skip records below n.
+                        client.seek(tp, last);
+                        skips.put(tp, n);
+                    }
+                }
+                repositioned(targets);
+                skipBelow.putAll(skips);
+                return null;
+            }
+        }
+        repositioned(targets);
+        return null;
+    }
+
+    private Void doAssign(TopicPartition tp) {
+        checkPartitionExists(tp);
+        if (!selected) {
+            selection.clear();
+            selected = true;
+        }
+        selection.add(tp);
+        return null;
+    }
+
+    private Void doUnassign(TopicPartition tp) {
+        if (!selected) {
+            selection.clear();
+            for (String topic : topics) {
+                for (var info : call(() -> client.partitionsFor(topic))) {
+                    selection.add(new TopicPartition(topic, info.partition()));
+                }
+            }
+            selected = true;
+        }
+        if (!selection.contains(tp)) {
+            throw new StreamException(StreamException.Kind.STREAM_KEY_NOT_FOUND,
+                    "stream " + tp.topic() + " shard " + tp.partition() + " is not assigned to " + description);
+        }
+        if (selection.size() == 1) {
+            throw new StreamException(StreamException.Kind.STREAM_KEY_EMPTY,
+                    "stream " + tp.topic() + " shard " + tp.partition() + " is the last one assigned to " + description);
+        }
+        selection.remove(tp);
+        return null;
+    }
+
+    private void checkPartitionExists(TopicPartition tp) {
+        int count = call(() -> client.partitionsFor(tp.topic())).size();
+        if (tp.partition() >= count) {
+            throw new StreamException(StreamException.Kind.STREAM_KEY_NOT_FOUND,
+                    "topic " + tp.topic() + " has " + count + " partition" + (count == 1 ? "" : "s") + "; there is no shard "
+                            + tp.partition());
+        }
+    }
+
+    private Map<StreamKey, Set<ShardId>> doAssignment() {
+        Map<StreamKey, Set<ShardId>> out = new TreeMap<>();
+        for (TopicPartition tp : client.assignment()) {
+            out.computeIfAbsent(keyCache.computeIfAbsent(tp.topic(), StreamKey::of), k -> new TreeSet<>())
+                    .add(ShardId.of(tp.partition()));
+        }
+        out.replaceAll((k, v) -> Set.copyOf(v));
+        return Map.copyOf(out);
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Application side
+
+    private <T> T onPoller(String what, Supplier<T> action) {
+        ensureOpen();
+        Command<T> c = new Command<>(what, action);
+        commands.add(c);
+        if (terminated) {
+            failQueued(closedError());
+        }
+        client.wakeup();
+        return await(c.done, what);
+    }
+
+    private static <T> T await(CompletableFuture<T> future, String what) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            throw StreamException.interrupted(e, what);
+        } catch (ExecutionException e) {
+            throw Errors.translate(e.getCause(), what);
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed.get()) {
+            throw closedError();
+        }
+    }
+
+    private StreamException closedError() {
+        return new StreamException(StreamException.Kind.CLOSED, description + " is closed");
+    }
+
+    @Override
+    public Message next() {
+        return took(buffer.take(0, true));
+    }
+
+    @Override
+    public Optional<Message> poll(Duration timeout) {
+        long deadline = System.nanoTime() + Math.max(0, Math.min(timeout.toNanos(), Long.MAX_VALUE / 4));
+        return Optional.ofNullable(took(buffer.take(deadline, false)));
+    }
+
+    private Message took(Message m) {
+        if (m != null && paused && buffer.size() <= bufferSize / 2 && resumeRequested.compareAndSet(false, true)) {
+            client.wakeup();
+        }
+        return m;
+    }
+
+    @Override
+    public List<StreamKey> keys() {
+        return keys;
+    }
+
+    @Override
+    public void seek(Instant time) {
+        onPoller("seeking " + description + " to " + time, () -> doSeek(time));
+    }
+
+    @Override
+    public void rewind(SeqPos position) {
+        onPoller("rewinding " + description + " to " + position, () -> doRewind(position));
+    }
+
+    @Override
+    public void assign(StreamKey key, ShardId shard) {
+        TopicPartition tp = partition(key, shard);
+        onPoller("assigning " + key + " shard " + shard, () -> doAssign(tp));
+    }
+
+    @Override
+    public void unassign(StreamKey key, ShardId shard) {
+        TopicPartition tp = partition(key, shard);
+        onPoller("unassigning " + key + " shard " + shard, () -> doUnassign(tp));
+    }
+
+    private TopicPartition partition(StreamKey key, ShardId shard) {
+        if (!keys.contains(key)) {
+            throw new StreamException(StreamException.Kind.STREAM_KEY_NOT_FOUND,
+                    "stream " + key + " is not one that " + description + " reads");
+        }
+        if (shard.id() < 0 || shard.id() > Integer.MAX_VALUE) {
+            throw new StreamException(StreamException.Kind.STREAM_KEY_NOT_FOUND, "there is no Kafka partition " + shard);
+        }
+        return new TopicPartition(key.name(), (int) shard.id());
+    }
+
+    @Override
+    public Map<StreamKey, Set<ShardId>> assignment() {
+        return onPoller("reading the assignment of " + description, this::doAssignment);
+    }
+
+    @Override
+    public void commit(Message message) {
+        await(submitCommit(message, true), "committing " + message.header());
+    }
+
+    @Override
+    public CompletableFuture<Void> commitAsync(Message message) {
+        return submitCommit(message, false);
+    }
+
+    private CompletableFuture<Void> submitCommit(Message message, boolean sync) {
+        if (mode == ConsumerMode.REAL_TIME) {
+            throw new StreamException(StreamException.Kind.COMMIT_NOT_ALLOWED,
+                    "a REAL_TIME consumer keeps no commits; use RESUMABLE or LOAD_BALANCED (" + description + ")");
+        }
+        ensureOpen();
+        TopicPartition tp = partition(message.key(), message.shard());
+        long offset = message.seq().value();
+        if (offset < 0 || offset == Long.MAX_VALUE) {
+            throw new IllegalArgumentException("not a Kafka offset: " + message.seq());
+        }
+        CommitRequest request = new CommitRequest(tp, offset + 1, sync, new CompletableFuture<>());
+        commits.add(request);
+        if (terminated) {
+            failQueued(closedError());
+        }
+        client.wakeup();
+        return request.done();
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        streamer.forget(this);
+        buffer.end(closedError(), true);
+        client.wakeup();
+        Thread thread = poller;
+        if (thread != null && thread != Thread.currentThread()) {
+            try {
+                if (!thread.join(closeTimeout.plusSeconds(5))) {
+                    thread.interrupt();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return description;
+    }
+}
