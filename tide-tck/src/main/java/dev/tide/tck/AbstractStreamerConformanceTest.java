@@ -541,6 +541,20 @@ public abstract class AbstractStreamerConformanceTest {
         assertThat(got).isEqualTo(payloads("f", 5));
     }
 
+    @Test
+    @DisplayName("PERSISTENT: messages outlive the connection that sent them")
+    void dataOutlivesTheConnection() {
+        require(Feature.PERSISTENT, Feature.EARLIEST_REPLAY);
+        StreamKey key = newStreamKey("persist");
+        createStream(key, 1);
+        sendAll(producer(key), key, "m", 3);
+
+        restart();
+        Consumer consumer = consumer(ConsumerOptions.realTime().reset(StreamReset.EARLIEST), key);
+
+        assertThat(texts(receive(consumer, 3))).containsExactly("m0", "m1", "m2");
+    }
+
     // ------------------------------------------------------------------------------------------------
     // REAL_TIME
 
@@ -981,6 +995,7 @@ public abstract class AbstractStreamerConformanceTest {
         StreamKey key = newStreamKey("close");
         createStream(key, 1);
         Consumer consumer = consumer(ConsumerOptions.realTime(), key);
+        assertThat(consumer.poll(Duration.ZERO)).as("poll(0) with nothing sent").isEmpty();
         CompletableFuture<Throwable> outcome = new CompletableFuture<>();
         Thread reader = Thread.ofVirtual().name("tck-reader").start(() -> {
             try {
