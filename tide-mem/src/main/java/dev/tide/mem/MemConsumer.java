@@ -161,11 +161,11 @@ abstract sealed class MemConsumer implements Consumer permits DirectConsumer, Gr
 
     @Override
     public final void assign(StreamKey key, ShardId shard) {
-        checkRead(key);
         Objects.requireNonNull(shard, "shard");
         broker.lock().lock();
         try {
             checkOpen();
+            checkRead(key);
             assigned.add(new ShardRef(key, shard));
         } finally {
             broker.lock().unlock();
@@ -174,11 +174,11 @@ abstract sealed class MemConsumer implements Consumer permits DirectConsumer, Gr
 
     @Override
     public final void unassign(StreamKey key, ShardId shard) {
-        checkRead(key);
-        ShardRef ref = new ShardRef(key, Objects.requireNonNull(shard, "shard"));
+        ShardRef ref = new ShardRef(Objects.requireNonNull(key, "key"), Objects.requireNonNull(shard, "shard"));
         broker.lock().lock();
         try {
             checkOpen();
+            checkRead(key);
             Set<ShardRef> current = new LinkedHashSet<>(assigned);
             if (current.isEmpty()) {
                 broker.forEachLog(keys, log -> current.add(new ShardRef(log.key(), log.shard())));
@@ -205,10 +205,10 @@ abstract sealed class MemConsumer implements Consumer permits DirectConsumer, Gr
             throw new StreamException(StreamException.Kind.COMMIT_NOT_ALLOWED,
                     "a REAL_TIME consumer keeps no commits; use RESUMABLE or LOAD_BALANCED");
         }
-        checkRead(message.key());
         broker.lock().lock();
         try {
             checkOpen();
+            checkRead(message.key());
             ShardLog log = broker.existingLog(message.key(), message.shard());
             if (log == null) {
                 throw new StreamException(StreamException.Kind.STREAM_KEY_NOT_FOUND,
