@@ -93,6 +93,16 @@ final class InputHub {
         return in;
     }
 
+    /** The reader thread, if it was started. */
+    Optional<Thread> readerThread() {
+        lock.lock();
+        try {
+            return Optional.ofNullable(reader);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     // ---------------------------------------------------------------------------------------------
     // Lifecycle (called by Hubs under Hubs.LOCK)
 
@@ -298,7 +308,7 @@ final class InputHub {
             @Override
             public boolean overlong(long number, byte[] head, long length) {
                 return onMalformed(number, "line too long: " + length + " bytes, at most "
-                        + splitter.maxLength() + " are accepted (stdio.max-line-bytes)", head);
+                        + splitter.maxLength() + " are accepted (stdio.max-line-bytes)", quote(head) + "…");
             }
         };
         byte[] buf = new byte[16 * 1024];
@@ -352,12 +362,12 @@ final class InputHub {
                 dispatch(p, line);
                 yield true;
             }
-            case ParsedLine.Malformed m -> onMalformed(number, m.reason(), line);
+            case ParsedLine.Malformed m -> onMalformed(number, m.reason(), quote(line));
         };
     }
 
     /** Reports and skips a rejected line, or in strict mode ends the input with FORMAT. */
-    private boolean onMalformed(long number, String reason, byte[] line) {
+    private boolean onMalformed(long number, String reason, String text) {
         Settings s;
         lock.lock();
         try {
@@ -365,7 +375,6 @@ final class InputHub {
         } finally {
             lock.unlock();
         }
-        String text = quote(line);
         if (s.strict()) {
             finish(new StreamException(StreamException.Kind.FORMAT,
                     "stdio input line " + number + ": " + reason + ": " + text));

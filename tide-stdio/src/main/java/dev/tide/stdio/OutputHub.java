@@ -19,6 +19,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -92,6 +93,16 @@ final class OutputHub {
 
     OutputStream stream() {
         return out;
+    }
+
+    /** The writer thread, if it was started. */
+    Optional<Thread> writerThread() {
+        lock.lock();
+        try {
+            return Optional.ofNullable(writer);
+        } finally {
+            lock.unlock();
+        }
     }
 
     // ---------------------------------------------------------------------------------------------

@@ -136,6 +136,14 @@ final class StdioStreamer implements Streamer {
         return c;
     }
 
+    InputHub input() {
+        return input;
+    }
+
+    OutputHub output() {
+        return output;
+    }
+
     /** Prints a message (payload already checked) through the output hub. */
     CompletableFuture<Receipt> print(StreamKey key, byte[] payload) {
         checkOpen();
