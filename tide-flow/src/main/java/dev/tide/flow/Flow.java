@@ -1,14 +1,22 @@
 package dev.tide.flow;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.function.BiFunction;
+import java.util.function.BiPredicate;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * A cold, composable sequence of elements.
@@ -96,6 +104,164 @@ public interface Flow<T> {
         return new FlowFromIterable<>(Objects.requireNonNull(source, "source"));
     }
 
+    /**
+     * A flow of a {@link java.util.stream.Stream}'s elements. A stream can be consumed only once, so this
+     * flow is single-use: the first collection consumes and closes the stream, a second collection fails
+     * with {@link IllegalStateException}. Use {@link #fromStream(Supplier)} for a flow that can be
+     * collected again.
+     *
+     * <p><em>Emits when</em> the stream yields an element. <em>Completes when</em> the stream is
+     * exhausted. <em>Fails when</em> the stream throws or yields null. <em>Cancels when</em> downstream
+     * stops: the stream is closed (its {@code onClose} handlers run once, in every case).
+     *
+     * @param stream the elements
+     * @param <T> the element type
+     * @return a single-use flow over {@code stream}
+     */
+    static <T> Flow<T> fromStream(java.util.stream.Stream<? extends T> stream) {
+        return FlowFromStream.once(Objects.requireNonNull(stream, "stream"));
+    }
+
+    /**
+     * A flow of the elements of a stream made afresh for every collection by {@code streams}, and closed
+     * when that collection ends (completion, failure or early stop).
+     *
+     * @param streams creates the stream; called once per collection on the collecting thread
+     * @param <T> the element type
+     * @return a re-collectable flow
+     */
+    static <T> Flow<T> fromStream(Supplier<? extends java.util.stream.Stream<? extends T>> streams) {
+        return FlowFromStream.perCollection(Objects.requireNonNull(streams, "streams"));
+    }
+
+    /**
+     * A flow of what an iterator yields. Single-use like the iterator: a second collection fails with
+     * {@link IllegalStateException}; use {@link #fromIterable} for a re-collectable flow.
+     *
+     * @param iterator the elements
+     * @param <T> the element type
+     * @return a single-use flow
+     */
+    static <T> Flow<T> fromIterator(Iterator<? extends T> iterator) {
+        return new FlowFromIterator<>(Objects.requireNonNull(iterator, "iterator"));
+    }
+
+    /**
+     * A flow of one element, the result of calling {@code callable} when (and each time) the flow is
+     * collected, on the collecting thread.
+     *
+     * <p><em>Emits when</em> the callable returns. <em>Fails when</em> it throws (its exception,
+     * unchanged; a checked one reaches the terminal operation as {@link FlowException} CHECKED) or returns
+     * null ({@link NullPointerException}).
+     *
+     * @param callable computes the element
+     * @param <T> the element type
+     * @return a one-element flow
+     */
+    static <T> Flow<T> fromCallable(java.util.concurrent.Callable<? extends T> callable) {
+        return new FlowFromCallable<>(Objects.requireNonNull(callable, "callable"));
+    }
+
+    /**
+     * An endless flow repeating {@code value}; stop it with {@link #take} or another limiting operator.
+     * <em>Completes</em> never on its own; stops when downstream stops it or the collecting thread is
+     * interrupted.
+     *
+     * @param value the element
+     * @param <T> the element type
+     * @return an endless flow
+     */
+    static <T> Flow<T> repeat(T value) {
+        Objects.requireNonNull(value, "value");
+        return new FlowGenerate<>("repeat", () -> value);
+    }
+
+    /**
+     * An endless flow of {@code supplier}'s results, one call per element, on the collecting thread.
+     * <em>Fails when</em> the supplier throws or returns null. Stops when downstream stops it or the
+     * collecting thread is interrupted.
+     *
+     * @param supplier produces the elements
+     * @param <T> the element type
+     * @return an endless flow
+     */
+    static <T> Flow<T> generate(Supplier<? extends T> supplier) {
+        return new FlowGenerate<>("generate", Objects.requireNonNull(supplier, "supplier"));
+    }
+
+    /**
+     * A flow built from a state: {@code step} maps the current state to the next element and the next
+     * state, or to empty to complete. Every collection starts from {@code initial} (keep the state
+     * immutable).
+     * <pre>{@code
+     * Flow.unfold(new long[] {0, 1}, s -> Optional.of(Pair.of(s[0], new long[] {s[1], s[0] + s[1]}))).take(6).toList();
+     * // [0, 1, 1, 2, 3, 5]
+     * }</pre>
+     * <em>Emits when</em> {@code step} returns an element. <em>Completes when</em> it returns empty.
+     * <em>Fails when</em> it throws or returns null.
+     *
+     * @param initial the first state
+     * @param step the state transition, called on the collecting thread
+     * @param <S> the state type
+     * @param <T> the element type
+     * @return the unfolded flow
+     */
+    static <S, T> Flow<T> unfold(S initial, Function<? super S, Optional<Pair<T, S>>> step) {
+        return new FlowUnfold<>(Objects.requireNonNull(initial, "initial"), Objects.requireNonNull(step, "step"));
+    }
+
+    /**
+     * The endless flow {@code seed, next(seed), next(next(seed)), ...}. Every collection starts at the
+     * seed. <em>Fails when</em> {@code next} throws or returns null.
+     *
+     * @param seed the first element
+     * @param next computes an element from the previous one
+     * @param <T> the element type
+     * @return an endless flow
+     */
+    static <T> Flow<T> iterate(T seed, UnaryOperator<T> next) {
+        return iterate(seed, value -> true, next);
+    }
+
+    /**
+     * The flow {@code seed, next(seed), ...} for as long as {@code hasNext} holds, like
+     * {@link java.util.stream.Stream#iterate(Object, Predicate, UnaryOperator)}.
+     *
+     * @param seed the first candidate element
+     * @param hasNext tested on every candidate before it is emitted; the first false completes the flow
+     * @param next computes the next candidate from the previous element
+     * @param <T> the element type
+     * @return the flow
+     */
+    static <T> Flow<T> iterate(T seed, Predicate<? super T> hasNext, UnaryOperator<T> next) {
+        return new FlowIterate<>(Objects.requireNonNull(seed, "seed"), Objects.requireNonNull(hasNext, "hasNext"),
+                Objects.requireNonNull(next, "next"));
+    }
+
+    /**
+     * The integers from {@code startInclusive} up to {@code endExclusive}, ascending; empty when
+     * {@code endExclusive <= startInclusive}.
+     *
+     * @param startInclusive the first element
+     * @param endExclusive one past the last element
+     * @return the range
+     */
+    static Flow<Integer> range(int startInclusive, int endExclusive) {
+        return new FlowRange.Ints(startInclusive, endExclusive);
+    }
+
+    /**
+     * The longs from {@code startInclusive} up to {@code endExclusive}, ascending; empty when
+     * {@code endExclusive <= startInclusive}.
+     *
+     * @param startInclusive the first element
+     * @param endExclusive one past the last element
+     * @return the range
+     */
+    static Flow<Long> range(long startInclusive, long endExclusive) {
+        return new FlowRange.Longs(startInclusive, endExclusive);
+    }
+
     // ------------------------------------------------------------------ transformations
 
     /**
@@ -147,6 +313,442 @@ public interface Flow<T> {
             throw new IllegalArgumentException("take count must not be negative: " + n);
         }
         return new FlowTake<>(this, n);
+    }
+
+    /**
+     * Replaces every element by the elements of the flow {@code mapper} returns for it, collecting each
+     * inner flow to its end before taking the next element (sequential; the same as
+     * {@link #concatMap}). For concurrent flattening see the concurrency operators.
+     *
+     * <p><em>Emits when</em> the current inner flow emits. <em>Blocks upstream when</em> an inner flow is
+     * being collected or downstream blocks. <em>Completes when</em> upstream and the last inner flow have
+     * completed. <em>Fails when</em> upstream, the mapper or an inner flow fails. <em>Cancels when</em>
+     * downstream stops: the current inner flow and upstream are stopped. Order: inner flows in upstream
+     * order, each in its own order.
+     *
+     * @param mapper returns the inner flow for an element; called on the collecting thread
+     * @param <R> the result element type
+     * @return the flattened flow
+     */
+    default <R> Flow<R> flatMap(Function<? super T, ? extends Flow<? extends R>> mapper) {
+        return new FlowFlatMap<>(this, "flatMap", Objects.requireNonNull(mapper, "mapper"));
+    }
+
+    /**
+     * The same as {@link #flatMap}: every inner flow is collected to its end before the next one starts.
+     *
+     * @param mapper returns the inner flow for an element
+     * @param <R> the result element type
+     * @return the concatenated flow
+     */
+    default <R> Flow<R> concatMap(Function<? super T, ? extends Flow<? extends R>> mapper) {
+        return new FlowFlatMap<>(this, "concatMap", Objects.requireNonNull(mapper, "mapper"));
+    }
+
+    /**
+     * Applies a function to every element and drops the elements for which it returns null.
+     *
+     * <p><em>Emits when</em> the function returns a non-null value. <em>Completes when</em> upstream
+     * completes. <em>Fails when</em> upstream or the function fails.
+     *
+     * @param mapper the function; null means "skip this element"
+     * @param <R> the result type
+     * @return the mapped flow
+     */
+    default <R> Flow<R> mapNotNull(Function<? super T, ? extends R> mapper) {
+        return new FlowMapNotNull<>(this, Objects.requireNonNull(mapper, "mapper"));
+    }
+
+    /**
+     * Emits elements while they satisfy {@code predicate}; the first element that does not is dropped,
+     * upstream is stopped and the flow completes.
+     *
+     * <p><em>Emits when</em> an element passes. <em>Completes when</em> an element fails the predicate
+     * (upstream is stopped and releases its resources) or upstream completes. <em>Fails when</em> upstream
+     * or the predicate fails.
+     *
+     * @param predicate the test
+     * @return the truncated flow
+     */
+    default Flow<T> takeWhile(Predicate<? super T> predicate) {
+        return new FlowTakeWhile<>(this, Objects.requireNonNull(predicate, "predicate"));
+    }
+
+    /**
+     * Drops the first {@code n} elements and emits the rest.
+     *
+     * <p><em>Emits when</em> upstream emits and {@code n} elements were already dropped.
+     * <em>Completes when</em> upstream completes. <em>Fails when</em> upstream fails.
+     *
+     * @param n how many elements to drop, zero or more
+     * @return the flow without its first {@code n} elements
+     * @throws IllegalArgumentException if {@code n} is negative
+     */
+    default Flow<T> skip(long n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("skip count must not be negative: " + n);
+        }
+        return new FlowSkip<>(this, n);
+    }
+
+    /**
+     * Drops elements while they satisfy {@code predicate}, then emits the first element that does not and
+     * every element after it (the predicate is not called again).
+     *
+     * <p><em>Completes when</em> upstream completes. <em>Fails when</em> upstream or the predicate fails.
+     *
+     * @param predicate the test
+     * @return the flow
+     */
+    default Flow<T> dropWhile(Predicate<? super T> predicate) {
+        return new FlowDropWhile<>(this, Objects.requireNonNull(predicate, "predicate"));
+    }
+
+    /**
+     * Emits each element only the first time it is seen ({@link Object#equals}), in order. Remembers every
+     * distinct element of the collection: memory grows with their number; prefer
+     * {@link #distinctUntilChanged()} for endless flows.
+     *
+     * @return the flow without repeated elements
+     */
+    default Flow<T> distinct() {
+        return new FlowDistinct<>(this, "distinct", Function.identity());
+    }
+
+    /**
+     * Emits an element only when its key was not seen before in this collection; remembers every key.
+     * <em>Fails when</em> upstream or the key function fails.
+     *
+     * @param key computes the key (may be null; null is a key like any other)
+     * @param <K> the key type
+     * @return the flow with one element per key
+     */
+    default <K> Flow<T> distinctBy(Function<? super T, ? extends K> key) {
+        return new FlowDistinct<>(this, "distinctBy", Objects.requireNonNull(key, "key"));
+    }
+
+    /**
+     * Drops an element when it equals the last element emitted; the first element is always emitted.
+     * Keeps only the last element.
+     *
+     * @return the flow without consecutive repeats
+     */
+    default Flow<T> distinctUntilChanged() {
+        return new FlowDistinctUntilChanged<T, T>(this, "distinctUntilChanged", Function.identity(), Objects::equals);
+    }
+
+    /**
+     * Drops an element when {@code same(lastEmitted, element)} is true; the first element is always
+     * emitted.
+     *
+     * @param same the equality, called with the last emitted element and the new one
+     * @return the flow without consecutive repeats
+     */
+    default Flow<T> distinctUntilChanged(BiPredicate<? super T, ? super T> same) {
+        return new FlowDistinctUntilChanged<T, T>(this, "distinctUntilChanged", Function.identity(),
+                Objects.requireNonNull(same, "same"));
+    }
+
+    /**
+     * Drops an element when its key equals the key of the last element emitted.
+     *
+     * @param key computes the key
+     * @param <K> the key type
+     * @return the flow without consecutive repeats by key
+     */
+    default <K> Flow<T> distinctUntilChangedBy(Function<? super T, ? extends K> key) {
+        return new FlowDistinctUntilChanged<T, K>(this, "distinctUntilChangedBy", Objects.requireNonNull(key, "key"),
+                Objects::equals);
+    }
+
+    /**
+     * Emits {@code initial}, then the running accumulation after every element
+     * ({@code of(1, 2, 3).scan(0, Integer::sum)} emits 0, 1, 3, 6). The accumulation restarts from
+     * {@code initial} on every collection.
+     *
+     * <p><em>Emits when</em> the flow starts (the initial value) and after each element.
+     * <em>Completes when</em> upstream completes. <em>Fails when</em> upstream or the accumulator fails,
+     * or the accumulator returns null.
+     *
+     * @param initial the starting value, emitted first
+     * @param accumulator combines the value so far with the next element
+     * @param <A> the accumulated type
+     * @return the flow of running values
+     */
+    default <A> Flow<A> scan(A initial, BiFunction<? super A, ? super T, ? extends A> accumulator) {
+        return new FlowScan<>(this, Objects.requireNonNull(initial, "initial"),
+                Objects.requireNonNull(accumulator, "accumulator"));
+    }
+
+    /**
+     * Pairs every element with its position, counted from zero in each collection.
+     *
+     * @return the indexed flow
+     */
+    default Flow<Indexed<T>> zipWithIndex() {
+        return new FlowZipWithIndex<>(this);
+    }
+
+    /**
+     * Runs {@code action} for every element, then emits the element unchanged.
+     * <em>Fails when</em> upstream or the action fails.
+     *
+     * @param action the side effect, called on the collecting thread before the element goes downstream
+     * @return the same elements
+     */
+    default Flow<T> onEach(Consumer<? super T> action) {
+        return new FlowOnEach<>(this, Objects.requireNonNull(action, "action"));
+    }
+
+    /**
+     * Applies a reusable transformation: {@code flow.through(pipe)} is {@code pipe.apply(flow)}.
+     *
+     * @param pipe the transformation
+     * @param <R> the result element type
+     * @return the transformed flow
+     */
+    default <R> Flow<R> through(Pipe<T, R> pipe) {
+        return Objects.requireNonNull(Objects.requireNonNull(pipe, "pipe").apply(this), "pipe returned null");
+    }
+
+    // ------------------------------------------------------------------ grouping
+
+    /**
+     * Groups consecutive elements into unmodifiable lists of {@code size}; the last list may be shorter.
+     *
+     * <p><em>Emits when</em> a list is full, and the partial list when upstream completes.
+     * <em>Completes when</em> upstream completes. <em>Fails when</em> upstream fails (the partial list is
+     * not emitted). Buffers at most {@code size} elements.
+     *
+     * @param size the number of elements per list, at least 1
+     * @return the flow of lists
+     * @throws IllegalArgumentException if {@code size} is not positive
+     */
+    default Flow<List<T>> chunk(int size) {
+        if (size < 1) {
+            throw new IllegalArgumentException("chunk size must be positive: " + size);
+        }
+        return new FlowChunk<>(this, size);
+    }
+
+    /**
+     * Groups runs of consecutive elements with the same key (not a global group-by):
+     * {@code of(1, 3, 2, 4, 5).groupAdjacentBy(i -> i % 2)} emits (1, [1, 3]), (0, [2, 4]), (1, [5]).
+     *
+     * <p><em>Emits when</em> an element with another key arrives, and the last run when upstream
+     * completes. <em>Fails when</em> upstream or the key function fails, or a key is null. Buffers only
+     * the current run.
+     *
+     * @param key computes the key of an element
+     * @param <K> the key type
+     * @return the flow of (key, run) pairs
+     */
+    default <K> Flow<Pair<K, List<T>>> groupAdjacentBy(Function<? super T, ? extends K> key) {
+        return new FlowGroupAdjacent<>(this, Objects.requireNonNull(key, "key"));
+    }
+
+    /**
+     * Windows of {@code size} consecutive elements, sliding by one element.
+     *
+     * @param size the window size, at least 1
+     * @return the flow of windows
+     * @see #slidingWindow(int, int)
+     */
+    default Flow<List<T>> slidingWindow(int size) {
+        return slidingWindow(size, 1);
+    }
+
+    /**
+     * Windows of exactly {@code size} consecutive elements, a new window starting every {@code step}
+     * elements: {@code range(1, 6).slidingWindow(3, 1)} emits [1,2,3], [2,3,4], [3,4,5]; with
+     * {@code step > size} the elements between windows are skipped.
+     *
+     * <p><em>Emits when</em> a window is full. <em>Completes when</em> upstream completes; a trailing
+     * window with fewer than {@code size} elements is not emitted. Buffers at most {@code size} elements.
+     *
+     * @param size the window size, at least 1
+     * @param step the distance between window starts, at least 1
+     * @return the flow of unmodifiable windows
+     * @throws IllegalArgumentException if {@code size} or {@code step} is not positive
+     */
+    default Flow<List<T>> slidingWindow(int size, int step) {
+        if (size < 1) {
+            throw new IllegalArgumentException("window size must be positive: " + size);
+        }
+        if (step < 1) {
+            throw new IllegalArgumentException("window step must be positive: " + step);
+        }
+        return new FlowSlidingWindow<>(this, size, step);
+    }
+
+    /**
+     * Hands batches of {@code size} consecutive elements (the last one possibly shorter) to
+     * {@code processor} and emits the elements it returns, in order.
+     *
+     * <p><em>Emits when</em> the processor has returned for a batch. <em>Blocks upstream when</em> the
+     * processor runs or downstream blocks. <em>Completes when</em> upstream completes and the last batch
+     * was processed. <em>Fails when</em> upstream or the processor fails, or it returns null.
+     *
+     * @param size the batch size, at least 1
+     * @param processor processes one batch, on the collecting thread
+     * @param <R> the result element type
+     * @return the flow of results
+     * @throws IllegalArgumentException if {@code size} is not positive
+     */
+    default <R> Flow<R> batchProcess(int size, Function<? super List<T>, ? extends Iterable<? extends R>> processor) {
+        if (size < 1) {
+            throw new IllegalArgumentException("batch size must be positive: " + size);
+        }
+        return new FlowBatchProcess<>(this, size, Objects.requireNonNull(processor, "processor"));
+    }
+
+    // ------------------------------------------------------------------ combining
+
+    /**
+     * The flows one after the other: all of the first, then all of the second, and so on.
+     *
+     * <p><em>Completes when</em> the last flow completes. <em>Fails when</em> any flow fails (the later
+     * ones are not collected). <em>Cancels when</em> downstream stops: the current flow is stopped.
+     *
+     * @param flows the flows, in order
+     * @param <T> the element type
+     * @return the concatenation
+     */
+    @SafeVarargs
+    @SuppressWarnings("varargs") // the array is only read
+    static <T> Flow<T> concat(Flow<? extends T>... flows) {
+        return new FlowConcat<>(copyOf(flows));
+    }
+
+    /**
+     * This flow, then {@code other}.
+     *
+     * @param other collected after this flow completes
+     * @return the concatenation
+     */
+    default Flow<T> concatWith(Flow<? extends T> other) {
+        return concat(this, Objects.requireNonNull(other, "other"));
+    }
+
+    /**
+     * All flows at once: every flow is collected concurrently on its own virtual thread and its elements
+     * are emitted as they arrive, on the collecting thread.
+     *
+     * <p><em>Emits when</em> any flow emits. <em>Blocks upstream when</em> the shared hand-off (16
+     * elements) is full. <em>Completes when</em> every flow has completed. <em>Fails when</em> a flow fails:
+     * the others are cancelled at once and the failure is emitted after the elements handed off before it.
+     * <em>Cancels when</em> downstream stops: every flow is cancelled. Every thread has ended when the
+     * terminal operation returns. Order: each flow's own order is kept; the interleaving between flows is
+     * not deterministic.
+     *
+     * @param flows the flows to merge
+     * @param <T> the element type
+     * @return the merged flow
+     */
+    @SafeVarargs
+    @SuppressWarnings("varargs") // the array is only read
+    static <T> Flow<T> merge(Flow<? extends T>... flows) {
+        return new FlowMerge<>(copyOf(flows));
+    }
+
+    /**
+     * This flow and {@code other} at once; see {@link #merge(Flow[])}.
+     *
+     * @param other the flow to merge with
+     * @return the merged flow
+     */
+    default Flow<T> mergeWith(Flow<? extends T> other) {
+        return merge(this, Objects.requireNonNull(other, "other"));
+    }
+
+    /**
+     * Pairs the i-th element of this flow with the i-th element of {@code other}.
+     *
+     * @param other the second flow
+     * @param <U> its element type
+     * @return the flow of pairs
+     * @see #zipWith(Flow, BiFunction)
+     */
+    default <U> Flow<Pair<T, U>> zip(Flow<? extends U> other) {
+        return zipWith(other, Pair::new);
+    }
+
+    /**
+     * Combines the i-th element of this flow with the i-th element of {@code other}. {@code other} runs on
+     * its own virtual thread, at most one element ahead.
+     *
+     * <p><em>Emits when</em> both flows have produced their i-th element. <em>Completes when</em> either
+     * flow completes; the other one is stopped (an element it had already produced is dropped).
+     * <em>Fails when</em> either flow or the combiner fails; the other flow is stopped.
+     * <em>Cancels when</em> downstream stops: both flows are stopped.
+     *
+     * @param other the second flow
+     * @param combiner combines a pair of elements, on the collecting thread
+     * @param <U> the element type of {@code other}
+     * @param <R> the result type
+     * @return the combined flow
+     */
+    default <U, R> Flow<R> zipWith(Flow<? extends U> other, BiFunction<? super T, ? super U, ? extends R> combiner) {
+        Objects.requireNonNull(other, "other");
+        Objects.requireNonNull(combiner, "combiner");
+        @SuppressWarnings("unchecked")
+        Flow<U> right = (Flow<U>) other;
+        return new FlowZip<T, U, R>("zipWith", this, right, combiner);
+    }
+
+    /**
+     * One element from each flow in turn (round robin, in argument order); a flow that completes leaves
+     * the rotation: {@code interleave(of(1, 4), of(2, 5, 8), of(3))} emits 1, 2, 3, 4, 5, 8.
+     *
+     * <p>Every flow runs on its own virtual thread, at most one element ahead. <em>Emits when</em> it is
+     * a flow's turn and it has produced its next element: a slow flow delays the others.
+     * <em>Completes when</em> every flow has completed. <em>Fails when</em> a flow fails (seen on its turn);
+     * all flows are stopped. <em>Cancels when</em> downstream stops: all flows are stopped.
+     *
+     * @param flows the flows
+     * @param <T> the element type
+     * @return the interleaved flow
+     */
+    @SafeVarargs
+    @SuppressWarnings("varargs") // the array is only read
+    static <T> Flow<T> interleave(Flow<? extends T>... flows) {
+        return new FlowInterleave<>(copyOf(flows));
+    }
+
+    /**
+     * The first flow to emit an element wins: every flow is collected at once on its own virtual thread,
+     * the winner's elements are emitted and the others are cancelled as soon as the winner is known.
+     *
+     * <p><em>Emits when</em> the winner emits. <em>Completes when</em> the winner completes, or when every
+     * flow completed without emitting. <em>Fails when</em> the winner fails, or any flow fails before a
+     * winner is known. <em>Cancels when</em> downstream stops: every flow still running is cancelled.
+     *
+     * @param flows the competing flows
+     * @param <T> the element type
+     * @return the winning flow
+     */
+    @SafeVarargs
+    @SuppressWarnings("varargs") // the array is only read
+    static <T> Flow<T> race(Flow<? extends T>... flows) {
+        return new FlowRace<>(copyOf(flows));
+    }
+
+    /**
+     * Emits this flow's elements until {@code signal} completes, then stops this flow and completes. A
+     * signal completing exceptionally stops this flow too and fails with the signal's exception (unwrapped
+     * from {@link java.util.concurrent.CompletionException}).
+     *
+     * <p>This flow runs on its own virtual thread, so it is stopped even while it waits for an element.
+     * <em>Emits when</em> this flow emits and the signal has not completed (elements already handed off, at
+     * most 16, are still emitted). <em>Completes when</em> the signal completes normally or this flow
+     * completes. A signal already complete at collection wins: nothing is emitted. <em>Cancels when</em>
+     * downstream stops. Each collection registers one callback on the signal.
+     *
+     * @param signal completes when the flow must stop
+     * @return the interruptible flow
+     */
+    default Flow<T> interruptWhen(java.util.concurrent.CompletionStage<?> signal) {
+        return new FlowInterruptWhen<>(this, Objects.requireNonNull(signal, "signal"));
     }
 
     // ------------------------------------------------------------------ terminal operations
@@ -234,5 +836,161 @@ public interface Flow<T> {
         });
         sink.flush();
         return n[0];
+    }
+
+    /**
+     * Collects every element into a new mutable set that keeps the order in which elements were first
+     * seen. Blocks until the flow completes.
+     *
+     * @return the distinct elements
+     * @throws FlowException if the flow fails with a checked exception or the thread is interrupted;
+     *     unchecked exceptions propagate unchanged
+     */
+    default Set<T> toSet() {
+        Set<T> result = new LinkedHashSet<>();
+        Terminals.run(this, result::add);
+        return result;
+    }
+
+    /**
+     * Collects the elements with a {@link java.util.stream.Collector}, in order, on the calling thread
+     * ({@code flow.collect(Collectors.groupingBy(...))}). Never truncates. Blocks until the flow completes.
+     *
+     * @param collector the collector
+     * @param <A> the collector's accumulation type
+     * @param <R> the result type
+     * @return the collector's result
+     * @throws FlowException if the flow fails with a checked exception or the thread is interrupted
+     */
+    default <A, R> R collect(java.util.stream.Collector<? super T, A, R> collector) {
+        Objects.requireNonNull(collector, "collector");
+        A container = collector.supplier().get();
+        java.util.function.BiConsumer<A, ? super T> accumulator = collector.accumulator();
+        Terminals.run(this, value -> accumulator.accept(container, value));
+        return collector.finisher().apply(container);
+    }
+
+    /**
+     * Combines the elements from left to right with {@code accumulator}, starting with the first element.
+     * Blocks until the flow completes.
+     *
+     * @param accumulator combines the value so far with the next element; must not return null
+     * @return the result, or empty for an empty flow
+     * @throws FlowException if the flow fails with a checked exception or the thread is interrupted
+     */
+    default Optional<T> reduce(java.util.function.BinaryOperator<T> accumulator) {
+        Objects.requireNonNull(accumulator, "accumulator");
+        List<T> acc = new ArrayList<>(1);
+        Terminals.run(this, value -> {
+            if (acc.isEmpty()) {
+                acc.add(value);
+            } else {
+                acc.set(0, Objects.requireNonNull(accumulator.apply(acc.get(0), value), "reduce accumulator returned null"));
+            }
+        });
+        return acc.isEmpty() ? Optional.empty() : Optional.of(acc.get(0));
+    }
+
+    /**
+     * The last element, if any. Collects the whole flow; blocks until it completes.
+     *
+     * @return the last element, or empty for an empty flow
+     * @throws FlowException if the flow fails with a checked exception or the thread is interrupted
+     */
+    default Optional<T> last() {
+        List<T> found = new ArrayList<>(1);
+        Terminals.run(this, value -> {
+            if (found.isEmpty()) {
+                found.add(value);
+            } else {
+                found.set(0, value);
+            }
+        });
+        return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+    }
+
+    // ------------------------------------------------------------------ interop
+
+    /**
+     * An iterator over this flow. The flow runs on its own virtual thread, started by the first
+     * {@code hasNext}/{@code next}, and hands elements over through a bounded buffer (16 elements; a full
+     * buffer blocks the flow).
+     *
+     * <p><b>Close the iterator</b> (try-with-resources) when you stop before the end: that stops the flow
+     * and waits for its thread. An iterator that reached the end, or whose flow failed, has cleaned up by
+     * itself. {@code hasNext} and {@code next} block while the flow produces the next element; a failure
+     * of the flow is thrown from them (unchecked as is; checked or interruption as {@link FlowException}).
+     *
+     * @return a closeable iterator; not thread-safe
+     */
+    default CloseableIterator<T> iterator() {
+        return new FlowIterator<>(this, FlowIterator.DEFAULT_BUFFER);
+    }
+
+    /**
+     * A sequential {@link java.util.stream.Stream} over this flow, backed by {@link #iterator()}: the flow
+     * runs on its own virtual thread once the stream is traversed. <b>Close the stream</b>
+     * (try-with-resources) unless it is traversed to the end; closing stops the flow and waits for its
+     * thread. Short-circuiting operations ({@code findFirst}, {@code limit}) need the close.
+     *
+     * @return an ordered stream of non-null elements
+     */
+    default java.util.stream.Stream<T> toStream() {
+        FlowIterator<T> iterator = new FlowIterator<>(this, FlowIterator.DEFAULT_BUFFER);
+        return java.util.stream.StreamSupport.stream(java.util.Spliterators.spliteratorUnknownSize(iterator,
+                java.util.Spliterator.ORDERED | java.util.Spliterator.NONNULL), false).onClose(iterator::close);
+    }
+
+    /**
+     * This flow as a Reactive Streams publisher ({@link java.util.concurrent.Flow.Publisher}). Every
+     * subscription collects the flow afresh on its own virtual thread, which delivers every signal; the
+     * flow is paused (its emit blocks) while the subscriber's demand is zero. {@code cancel} stops the flow
+     * (its thread is interrupted unless it is inside {@code onNext}). Passes the Reactive Streams TCK.
+     *
+     * @return a cold publisher; thread-safe
+     */
+    default java.util.concurrent.Flow.Publisher<T> toPublisher() {
+        return new FlowPublisher<>(this);
+    }
+
+    /**
+     * A flow of what a Reactive Streams publisher emits. Every collection subscribes anew, requests up to
+     * 16 elements ahead and requests more as elements are emitted downstream; the collecting thread waits
+     * while nothing has arrived.
+     *
+     * <p><em>Completes when</em> the publisher signals {@code onComplete}. <em>Fails when</em> it signals
+     * {@code onError} (that exception, unchanged) or breaks the protocol (more elements than requested,
+     * null elements). <em>Cancels when</em> downstream stops, fails, or the collecting thread is
+     * interrupted: the subscription is cancelled.
+     *
+     * @param publisher the publisher
+     * @param <T> the element type
+     * @return a flow over the publisher
+     */
+    static <T> Flow<T> fromPublisher(java.util.concurrent.Flow.Publisher<? extends T> publisher) {
+        return new FlowFromPublisher<>(Objects.requireNonNull(publisher, "publisher"), FlowFromPublisher.PREFETCH);
+    }
+
+    // ------------------------------------------------------------------ debuggability
+
+    /**
+     * Names this stage: a failure of its user function reports the name next to the operator, e.g. a
+     * suppressed "failed in stage map#3 'parse'" on the user's own exception (which is not wrapped).
+     * Otherwise the flow is unchanged. Naming a named flow replaces the name.
+     *
+     * @param name the stage name shown in failures
+     * @return this flow, named
+     */
+    default Flow<T> named(String name) {
+        Objects.requireNonNull(name, "name");
+        return this instanceof FlowNamed<T> named ? named.rename(name) : new FlowNamed<>(this, name);
+    }
+
+    private static <T> List<Flow<? extends T>> copyOf(Flow<? extends T>[] flows) {
+        List<Flow<? extends T>> copy = new ArrayList<>(flows.length);
+        for (Flow<? extends T> flow : flows) {
+            copy.add(Objects.requireNonNull(flow, "flows must not contain null"));
+        }
+        return List.copyOf(copy);
     }
 }

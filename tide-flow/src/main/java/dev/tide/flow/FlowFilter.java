@@ -2,20 +2,27 @@ package dev.tide.flow;
 
 import java.util.function.Predicate;
 
-final class FlowFilter<T> implements Flow<T> {
+/** {@link Flow#filter}: keeps the elements that pass a predicate; its failures are tagged "filter". */
+final class FlowFilter<T> extends FlowOperator<T, T> {
 
-    private final Flow<T> upstream;
     private final Predicate<? super T> predicate;
 
     FlowFilter(Flow<T> upstream, Predicate<? super T> predicate) {
-        this.upstream = upstream;
+        super(upstream);
         this.predicate = predicate;
     }
 
     @Override
     public void collect(Emitter<? super T> emitter) throws Exception {
         upstream.collect(value -> {
-            if (predicate.test(value)) {
+            boolean keep;
+            try {
+                keep = predicate.test(value);
+            } catch (RuntimeException | Error e) {
+                Stages.tag(e, "filter", this);
+                throw e;
+            }
+            if (keep) {
                 emitter.emit(value);
             }
         });

@@ -3,7 +3,7 @@ package dev.tide.flow;
 import java.util.Objects;
 
 /** Emits the elements of an iterable, creating a fresh iterator on every collection. */
-final class FlowFromIterable<T> implements Flow<T> {
+final class FlowFromIterable<T> extends FlowSource<T> {
 
     private final Iterable<? extends T> source;
 

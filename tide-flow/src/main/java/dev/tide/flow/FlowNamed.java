@@ -16,6 +16,11 @@ final class FlowNamed<T> implements Flow<T>, Stages.Stage {
         this.index = Stages.after(upstream) - 1;
     }
 
+    /** The same stage with another name. */
+    FlowNamed<T> rename(String newName) {
+        return new FlowNamed<>(upstream, newName);
+    }
+
     @Override
     public int stageIndex() {
         return index;

@@ -4,13 +4,12 @@ package dev.tide.flow;
  * Emits the first n elements, then stops upstream by throwing an {@link AbortFlow} right after the
  * n-th element (so element n + 1 is never produced) and completes normally.
  */
-final class FlowTake<T> implements Flow<T> {
+final class FlowTake<T> extends FlowOperator<T, T> {
 
-    private final Flow<T> upstream;
     private final long limit;
 
     FlowTake(Flow<T> upstream, long limit) {
-        this.upstream = upstream;
+        super(upstream);
         this.limit = limit;
     }
 

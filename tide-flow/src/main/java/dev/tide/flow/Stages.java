@@ -8,8 +8,9 @@ package dev.tide.flow;
  * is one more than the highest of them). Operator classes implement Stage and compute their index once,
  * at assembly, with Stages.after(upstream...).
  *
- * When a user function called by a stage throws, the stage calls Stages.tag(error, "map", this) before
- * rethrowing the very same exception: a StageTag is attached as a suppressed exception (no stack trace),
+ * When a user function called by a stage throws, the stage calls Stages.tag(e, "map", this) and then
+ * rethrows the very same exception ("catch (RuntimeException | Error e) { Stages.tag(e, "map", this);
+ * throw e; }"): a StageTag is attached as a suppressed exception (no stack trace),
  * e.g. "failed in stage map#3". So the exception that reaches the terminal operation is the user's own,
  * with the user's frame first in its stack trace, and the printed trace also says which stage it was.
  * Only the first stage that tags an exception does so; AbortFlow (the early-stop signal) is never tagged.
@@ -50,7 +51,8 @@ final class Stages {
 
     /**
      * Attaches "failed in stage op#index" to {@code error} unless it is already tagged or is an early-stop
-     * signal, and returns {@code error} so that callers can write {@code throw Stages.tag(e, "map", this)}.
+     * signal, and returns {@code error} so that callers can write
+     * {@code throw Stages.tag(new NullPointerException(...), "map", this)}.
      */
     static <X extends Throwable> X tag(X error, String op, Stage stage) {
         if (error instanceof AbortFlow || tagOf(error) != null) {

@@ -101,10 +101,28 @@ final class OperatorHarness<I, O> {
     private Runner<O> runner = Flow::collect;
     private boolean customRunner;
 
+    private boolean source;
+
     private OperatorHarness(String name, Function<Flow<I>, Flow<O>> operator, Class<?> testClass) {
         this.name = name;
         this.operator = operator;
         this.testClass = testClass;
+    }
+
+    /**
+     * Starts the scenario list of a source (a creation operator): each scenario's input flow is the source
+     * under test ({@code emits("1 to 3", Flow.range(1, 4), List.of(1, 2, 3))}). The empty-input and
+     * upstream-error checks do not apply; the early-cancellation check runs take(1) on the first scenario
+     * with output and checks the first element and that no thread is left.
+     *
+     * @param name how the source is shown in test names
+     */
+    static <O> OperatorHarness<O, O> source(String name) {
+        Class<?> caller = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE).getCallerClass();
+        OperatorHarness<O, O> harness = new OperatorHarness<>(name, Function.identity(), caller);
+        harness.source = true;
+        harness.checkUpstreamError = false;
+        return harness;
     }
 
     /**
@@ -230,7 +248,9 @@ final class OperatorHarness<I, O> {
             tests.add(test("scenario: " + s.description(), () -> checkScenario(s, 1)));
             tests.add(test("collected twice: " + s.description(), () -> checkScenario(s, 2)));
         }
-        tests.add(test("empty input", this::checkEmpty));
+        if (!source) {
+            tests.add(test("empty input", this::checkEmpty));
+        }
         if (checkUpstreamError) {
             tests.add(test("upstream error passes through unchanged", this::checkUpstreamError));
         }
@@ -348,6 +368,10 @@ final class OperatorHarness<I, O> {
     }
 
     private void checkEarlyCancel() {
+        if (source) {
+            checkSourceEarlyCancel();
+            return;
+        }
         List<I> input = earlyCancelInput;
         List<O> expectedFirst = null;
         if (input == null) {
@@ -383,6 +407,25 @@ final class OperatorHarness<I, O> {
         assertThat(probe.pulledAfterTerminal.get()).as("elements pulled after the terminal returned").isZero();
         if (earlyCancelPulls >= 0) {
             assertThat(probe.pulled.get()).as("elements pulled from upstream").isEqualTo(earlyCancelPulls);
+        }
+    }
+
+    private void checkSourceEarlyCancel() {
+        Scenario<I, O> chosen = null;
+        for (Scenario<I, O> s : scenarios) {
+            if (s.error() == null && (s.verifier() != null || !s.expected().isEmpty())) {
+                chosen = s;
+                break;
+            }
+        }
+        assertThat(chosen).as("a scenario with output for the early-cancellation check").isNotNull();
+        Outcome<O> outcome = run(operator.apply(chosen.input()).take(1));
+        if (outcome.thrown() != null) {
+            fail("take(1) downstream failed", outcome.thrown());
+        }
+        assertThat(outcome.emitted().size()).as("take(1) emits at most one element").isLessThanOrEqualTo(1);
+        if (chosen.expected() != null) {
+            assertThat(outcome.emitted()).as("take(1) output").containsExactly(chosen.expected().get(0));
         }
     }
 
