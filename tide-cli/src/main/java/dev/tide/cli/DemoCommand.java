@@ -7,7 +7,6 @@ import dev.tide.Message;
 import dev.tide.Producer;
 import dev.tide.ProducerOptions;
 import dev.tide.StreamException;
-import dev.tide.StreamReset;
 import dev.tide.StreamUrl;
 import java.time.Duration;
 import java.util.Locale;
@@ -22,7 +21,8 @@ import picocli.CommandLine.Spec;
 /*
  * `tide demo`: everything in one process, on the embedded mem backend. A clock thread sends
  * { "tick": N } to mem:///ticks at a fixed rate for --duration; on the calling thread a flow over a
- * consumer of that stream parses each tick, keeps the even ones and prints a running total, and stops
+ * consumer of that stream (real-time, created before the clock starts, so it sees this run's ticks only)
+ * parses each tick, keeps the even ones and prints a running total, and stops
  * (take) after the last even tick the clock will send, so the demo ends by itself: the clock thread is
  * then joined and the streamer closed.
  */
@@ -66,8 +66,7 @@ final class DemoCommand implements Callable<Integer> {
         AtomicReference<Throwable> clockFailure = new AtomicReference<>();
         long[] total = {0};
         try (Connections connections = new Connections(ctx, ConnectOptions.defaults());
-                Consumer consumer = connections.connect(url).consumer(url.keys(),
-                        ConsumerOptions.realTime().reset(StreamReset.EARLIEST));
+                Consumer consumer = connections.connect(url).consumer(url.keys(), ConsumerOptions.realTime());
                 Producer producer = connections.connect(url).producer(url.key(), ProducerOptions.defaults())) {
             Thread clock = CliThreads.start(() -> runClock(producer, ticks, consumer, clockFailure));
             boolean done = false;
