@@ -1,0 +1,1533 @@
+package dev.tide.redis;
+
+import dev.tide.ConsumerGroup;
+import dev.tide.ConsumerMode;
+import dev.tide.ConsumerOptions;
+import dev.tide.Message;
+import dev.tide.MessageHeader;
+import dev.tide.SeqPos;
+import dev.tide.ShardId;
+import dev.tide.StreamException;
+import dev.tide.StreamKey;
+import dev.tide.StreamReset;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XAutoClaimArgs;
+import io.lettuce.core.XClaimArgs;
+import io.lettuce.core.XGroupCreateArgs;
+import io.lettuce.core.XReadArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.models.stream.ClaimedMessages;
+import io.lettuce.core.models.stream.PendingMessage;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A Redis Streams consumer: XREAD for {@link ConsumerMode#REAL_TIME}, XREADGROUP for the group modes.
+ *
+ * <p>Design. One {@link #lock} guards everything mutable here: the shard table, the {@link #buffer} of
+ * fetched messages, the readers' states and the acknowledgement bookkeeping; one condition,
+ * {@link #changed}, is signalled on every change. {@link Reader} threads (one per hash slot in a
+ * cluster, one in all for a standalone server) fetch pages on their own connections and append them
+ * to the buffer; {@code next()} takes from it. Readers fetch while the buffer holds less than a page
+ * (prefetching the next page while the application works) or, in the on-demand modes
+ * ({@link AutoCommit#IMMEDIATE}, {@link AutoCommit#DISABLED}), only when the buffer is empty and someone
+ * waits. A housekeeper thread sends automatic acknowledgements, claims idle messages of other members
+ * (XAUTOCLAIM) and discovers shards created later (SCAN).
+ *
+ * <p>Positions. REAL_TIME keeps, per key, the id of the last entry read and always asks XREAD for the
+ * entries after it; LATEST pins each key's own last id when the consumer is created (XREVRANGE), so a
+ * message that lands on a quiet stream between two reads is never skipped (SeaStreamer #47/#48).
+ * Positioning ({@link #seek}, {@link #rewind}, adding shards) first <em>pauses</em> the readers: each
+ * blocked XREAD is woken with {@code CLIENT UNBLOCK} and its answer is taken in before the positions
+ * change, so no read straddles a change.
+ *
+ * <p>Group modes read this consumer's pending entries first (after a restart or a lost connection),
+ * skipping those it still holds (see {@link ShardState}), then new ones ({@code >}). Commits are XACKs.
+ */
+final class RedisConsumerImpl implements RedisConsumer {
+
+    private static final AtomicLong INSTANCES = new AtomicLong();
+    private static final Duration HAND_BACK_IDLE = Duration.ofDays(30);
+
+    private record Entry(ShardState shard, EntryId id, Message message, StreamException error) {
+    }
+
+    private record DelayedAck(ShardState shard, EntryId id, long dueNanos) {
+    }
+
+    private record ShardRef(StreamKey key, ShardId shard) {
+    }
+
+    /** One read: the keys, the ids to read after, and whether it replays pending entries. */
+    private record Plan(List<ShardState> shards, List<String> ids, boolean replay) {
+    }
+
+    private record Ack(ShardState shard, EntryId id) {
+    }
+
+    private final RedisStreamerImpl streamer;
+    private final RedisBackend backend;
+    private final List<StreamKey> keys;
+    private final ConsumerMode mode;
+    private final boolean group;
+    private final String groupName;
+    private final String consumerName;
+    private final StreamReset reset;
+    private final AutoCommit autoCommit;
+    private final boolean noAck;
+    private final boolean prefetch;
+    private final int batchSize;
+    private final Duration block;
+    private final long commitDelayNanos;
+    private final Duration commitInterval;
+    private final Duration claimInterval;
+    private final Duration claimIdle;
+    private final boolean mkstream;
+    private final String deadLetter;
+    private final int maxDeliveries;
+    private final Duration discoveryInterval;
+    private final Duration wait;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final Map<String, ShardState> shards = new LinkedHashMap<>();
+    private final Map<Integer, Reader> readers = new LinkedHashMap<>();
+    private final ArrayDeque<Entry> buffer = new ArrayDeque<>();
+    private final ArrayDeque<DelayedAck> delayed = new ArrayDeque<>();
+    private Set<ShardRef> assigned = new LinkedHashSet<>();
+    private int waiters;
+    private boolean demanded;
+    private int pauses;
+    private boolean closed;
+    private StreamException failure;
+    private final Thread housekeeper;
+
+    RedisConsumerImpl(RedisStreamerImpl streamer, RedisBackend backend, List<StreamKey> keys, ConsumerOptions requested) {
+        RedisOptions.check(requested);
+        ConsumerOptions options = requested.checked();
+        for (StreamKey key : keys) {
+            if (key.isInternal()) {
+                throw new StreamException(StreamException.Kind.INVALID_STREAM_KEY,
+                        "stream key " + StreamKey.INTERNAL + " is reserved and cannot be read");
+            }
+        }
+        this.streamer = streamer;
+        this.backend = backend;
+        this.keys = List.copyOf(keys);
+        this.mode = options.mode();
+        this.group = mode != ConsumerMode.REAL_TIME;
+        this.groupName = group ? options.group().map(ConsumerGroup::name).orElseThrow() : "";
+        String id = options.get(RedisOptions.CONSUMER_ID);
+        this.consumerName = !group ? "" : !id.isEmpty() ? id
+                : mode == ConsumerMode.RESUMABLE ? groupName : uniqueName();
+        this.reset = options.reset();
+        this.autoCommit = options.get(RedisOptions.AUTO_COMMIT);
+        this.noAck = group && autoCommit == AutoCommit.IMMEDIATE;
+        this.prefetch = !group || autoCommit == AutoCommit.DELAYED || autoCommit == AutoCommit.ROLLING;
+        int batch = options.get(RedisOptions.BATCH_SIZE);
+        if (batch < 0) {
+            throw new StreamException(StreamException.Kind.INVALID_OPTION, "redis.batch-size must not be negative: " + batch);
+        }
+        this.batchSize = batch > 0 ? batch : mode == ConsumerMode.LOAD_BALANCED ? 10 : 100;
+        this.block = options.get(RedisOptions.BLOCK);
+        if (block.isZero() || block.isNegative() || block.compareTo(backend.commandTimeout) >= 0) {
+            throw new StreamException(StreamException.Kind.INVALID_OPTION, "redis.block must be positive and shorter than "
+                    + "redis.command-timeout (" + backend.commandTimeout + "): " + block);
+        }
+        this.commitDelayNanos = options.get(RedisOptions.AUTO_COMMIT_DELAY).toNanos();
+        this.commitInterval = positive(options.get(RedisOptions.AUTO_COMMIT_INTERVAL), "redis.auto-commit-interval");
+        this.claimInterval = options.get(RedisOptions.AUTO_CLAIM_INTERVAL);
+        this.claimIdle = options.get(RedisOptions.AUTO_CLAIM_IDLE);
+        this.mkstream = options.get(RedisOptions.MKSTREAM);
+        this.deadLetter = options.get(RedisOptions.DEAD_LETTER_STREAM);
+        if (!deadLetter.isEmpty() && !StreamKey.isValid(deadLetter)) {
+            throw new StreamException(StreamException.Kind.INVALID_OPTION, "redis.dead-letter-stream is not a valid stream key: \""
+                    + deadLetter + "\"");
+        }
+        this.maxDeliveries = options.get(RedisOptions.MAX_DELIVERIES);
+        this.discoveryInterval = options.get(RedisOptions.DISCOVERY_INTERVAL);
+        this.wait = backend.commandTimeout.plus(Duration.ofSeconds(1));
+
+        List<ShardState> initial = new ArrayList<>();
+        for (StreamKey key : this.keys) {
+            initial.addAll(discover(key, Set.of(), true));
+        }
+        initialise(initial);
+        lock.lock();
+        try {
+            for (ShardState s : initial) {
+                shards.put(s.redisKey, s);
+            }
+        } finally {
+            lock.unlock();
+        }
+        List<Reader> started = attach(initial);
+        started.forEach(Reader::start);
+        this.housekeeper = RedisThreads.start("housekeeper", this::runHousekeeper);
+    }
+
+    private static Duration positive(Duration d, String name) {
+        if (d.isZero() || d.isNegative()) {
+            throw new StreamException(StreamException.Kind.INVALID_OPTION, name + " must be positive: " + d);
+        }
+        return d;
+    }
+
+    private static String uniqueName() {
+        String host = System.getenv("HOSTNAME");
+        if (host == null || host.isBlank()) {
+            host = "localhost";
+        }
+        return host.strip() + ":" + ProcessHandle.current().pid() + ":" + Long.toString(System.currentTimeMillis(), 36)
+                + "-" + INSTANCES.incrementAndGet();
+    }
+
+    // ------------------------------------------------------------------ shard discovery and set-up
+
+    /**
+     * The keys of a stream not yet in {@code known}: every {@code key:N} stream, plus the plain key when
+     * it is a stream or (at start) when there is no shard key at all.
+     */
+    private List<ShardState> discover(StreamKey key, Set<String> known, boolean atStart) {
+        TreeMap<ShardId, String> found = new TreeMap<>();
+        for (String k : backend.scanStreams(key.name() + ":*")) {
+            ShardId shard = ShardKeys.shardOf(key.name(), k);
+            if (shard != null && !known.contains(k)) {
+                found.put(shard, k);
+            }
+        }
+        List<ShardState> out = new ArrayList<>();
+        if (!known.contains(key.name())) {
+            String type = Errors.await(backend.control.async().type(key.name()), wait, "TYPE " + key.name());
+            if ("stream".equals(type) || (atStart && found.isEmpty())) {
+                out.add(new ShardState(key.name(), key, ShardId.ZERO, backend.slotOf(key.name())));
+            }
+        }
+        found.forEach((shard, k) -> out.add(new ShardState(k, key, shard, backend.slotOf(k))));
+        return out;
+    }
+
+    /** Creates groups or pins positions for the shards found when the consumer is created. */
+    private void initialise(List<ShardState> initial) {
+        RedisClusterAsyncCommands<String, byte[]> c = backend.control.async();
+        if (!group) {
+            if (reset == StreamReset.LATEST) {
+                Map<ShardState, RedisFuture<List<StreamMessage<String, byte[]>>>> tails = new LinkedHashMap<>();
+                for (ShardState s : initial) {
+                    tails.put(s, c.xrevrange(s.redisKey, Range.create("-", "+"), Limit.from(1)));
+                }
+                tails.forEach((s, f) -> s.position = lastId(Errors.await(f, wait, "reading the last entry of " + s.redisKey)));
+            }
+            return;
+        }
+        String start = reset == StreamReset.EARLIEST ? "0" : "$";
+        for (ShardState s : initial) {
+            createGroup(s, start, mkstream);
+            s.replay = !noAck;
+        }
+    }
+
+    private static EntryId lastId(List<StreamMessage<String, byte[]>> tail) {
+        return tail == null || tail.isEmpty() ? EntryId.ZERO : EntryId.parse(tail.get(0).getId());
+    }
+
+    private void createGroup(ShardState s, String start, boolean make) {
+        XGroupCreateArgs args = new XGroupCreateArgs().mkstream(make);
+        try {
+            Errors.await(backend.control.async().xgroupCreate(XReadArgs.StreamOffset.from(s.redisKey, start), groupName, args),
+                    wait, "creating group " + groupName + " on " + s.redisKey);
+        } catch (StreamException e) {
+            String msg = String.valueOf(e.getMessage());
+            if (msg.contains("BUSYGROUP")) {
+                return;
+            }
+            if (msg.contains("requires the key to exist")) {
+                throw new StreamException(StreamException.Kind.STREAM_KEY_NOT_FOUND, "stream " + s.redisKey
+                        + " does not exist on " + backend.where() + ", so group " + groupName
+                        + " cannot be created; set redis.mkstream=true to create the stream with the group", e);
+            }
+            throw e;
+        }
+    }
+
+    /** Hands shards to readers (by slot); returns the readers created, not yet started. Takes the lock. */
+    private List<Reader> attach(List<ShardState> added) {
+        List<Reader> created = new ArrayList<>();
+        lock.lock();
+        try {
+            for (ShardState s : added) {
+                Reader r = readers.get(s.slot);
+                if (r == null) {
+                    r = new Reader(s.slot);
+                    readers.put(s.slot, r);
+                    created.add(r);
+                }
+                r.mine.add(s);
+            }
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        return created;
+    }
+
+    /** Looks for shards created since the last look and starts reading them (from their beginning). */
+    private void discoverMore() {
+        Set<String> known;
+        lock.lock();
+        try {
+            known = new HashSet<>(shards.keySet());
+        } finally {
+            lock.unlock();
+        }
+        List<ShardState> added = new ArrayList<>();
+        for (StreamKey key : keys) {
+            added.addAll(discover(key, known, false));
+        }
+        if (added.isEmpty()) {
+            return;
+        }
+        if (group) {
+            for (ShardState s : added) {
+                createGroup(s, "0", true);
+                s.replay = !noAck;
+            }
+        }
+        pauseReaders();
+        List<Reader> created;
+        try {
+            lock.lock();
+            try {
+                if (closed) {
+                    return;
+                }
+                for (ShardState s : added) {
+                    shards.put(s.redisKey, s);
+                }
+            } finally {
+                lock.unlock();
+            }
+            created = attach(added);
+        } finally {
+            resumeReaders();
+        }
+        created.forEach(Reader::start);
+    }
+
+    // ------------------------------------------------------------------ reading API
+
+    @Override
+    public Message next() {
+        lock.lock();
+        try {
+            while (true) {
+                Message m = takeOrThrow();
+                if (m != null) {
+                    return m;
+                }
+                waiters++;
+                demanded = true;
+                changed.signalAll();
+                try {
+                    changed.await();
+                } finally {
+                    waiters--;
+                }
+            }
+        } catch (InterruptedException e) {
+            throw StreamException.interrupted(e, "waiting for the next message");
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public Optional<Message> poll(Duration timeout) {
+        long left = Math.max(0, timeout.toNanos());
+        lock.lock();
+        try {
+            while (true) {
+                Message m = takeOrThrow();
+                if (m != null) {
+                    return Optional.of(m);
+                }
+                demanded = true;
+                changed.signalAll();
+                if (left <= 0) {
+                    return Optional.empty();
+                }
+                waiters++;
+                try {
+                    left = changed.awaitNanos(left);
+                } finally {
+                    waiters--;
+                }
+            }
+        } catch (InterruptedException e) {
+            throw StreamException.interrupted(e, "waiting for the next message");
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Under the lock: the next message, null if none is buffered; throws when closed or failed. */
+    private Message takeOrThrow() {
+        if (closed) {
+            throw new StreamException(StreamException.Kind.CLOSED, "this Redis consumer is closed");
+        }
+        Entry e = buffer.pollFirst();
+        if (e == null) {
+            if (failure != null) {
+                throw new StreamException(failure.kind(), failure.getMessage(), failure);
+            }
+            return null;
+        }
+        if (buffer.size() < batchSize) {
+            changed.signalAll();
+        }
+        if (e.error() != null) {
+            throw new StreamException(e.error().kind(), e.error().getMessage(), e.error());
+        }
+        if (group && !noAck) {
+            ShardState s = e.shard();
+            s.buffered.remove(e.id());
+            s.delivered.add(e.id());
+            if (autoCommit == AutoCommit.DELAYED) {
+                delayed.addLast(new DelayedAck(s, e.id(), System.nanoTime() + commitDelayNanos));
+            }
+        }
+        return e.message();
+    }
+
+    @Override
+    public List<StreamKey> keys() {
+        return keys;
+    }
+
+    @Override
+    public Optional<String> consumerName() {
+        return group ? Optional.of(consumerName) : Optional.empty();
+    }
+
+    @Override
+    public Map<StreamKey, List<ShardId>> shards() {
+        Map<StreamKey, TreeSet<ShardId>> out = new LinkedHashMap<>();
+        lock.lock();
+        try {
+            for (StreamKey k : keys) {
+                out.put(k, new TreeSet<>());
+            }
+            for (ShardState s : shards.values()) {
+                out.get(s.key).add(s.shard);
+            }
+        } finally {
+            lock.unlock();
+        }
+        Map<StreamKey, List<ShardId>> result = new LinkedHashMap<>();
+        out.forEach((k, v) -> result.put(k, List.copyOf(v)));
+        return Collections.unmodifiableMap(result);
+    }
+
+    // ------------------------------------------------------------------ positioning
+
+    @Override
+    public void assign(StreamKey key, ShardId shard) {
+        requireKey(key);
+        lock.lock();
+        try {
+            assigned.add(new ShardRef(key, shard));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void unassign(StreamKey key, ShardId shard) {
+        requireKey(key);
+        lock.lock();
+        try {
+            Set<ShardRef> current = new LinkedHashSet<>(assigned);
+            if (current.isEmpty()) {
+                for (ShardState s : shards.values()) {
+                    current.add(new ShardRef(s.key, s.shard));
+                }
+            }
+            ShardRef ref = new ShardRef(key, shard);
+            if (!current.contains(ref)) {
+                throw new StreamException(StreamException.Kind.STREAM_KEY_NOT_FOUND, "shard " + shard + " of " + key
+                        + " is not assigned to this consumer");
+            }
+            if (current.size() == 1) {
+                throw new StreamException(StreamException.Kind.STREAM_KEY_EMPTY, "unassigning shard " + shard + " of " + key
+                        + " would leave this consumer no shard to position");
+            }
+            current.remove(ref);
+            assigned = current;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void requireKey(StreamKey key) {
+        if (!keys.contains(key)) {
+            throw new StreamException(StreamException.Kind.STREAM_KEY_NOT_FOUND, "this consumer does not read " + key
+                    + "; it reads " + keys);
+        }
+    }
+
+    @Override
+    public void seek(Instant time) {
+        reposition(EntryId.startAfterTime(time), "seek(" + time + ")");
+    }
+
+    @Override
+    public void rewind(SeqPos position) {
+        switch (position) {
+            case SeqPos.Beginning b -> reposition(EntryId.ZERO, "rewind(BEGINNING)");
+            case SeqPos.End e -> reposition(null, "rewind(END)");
+            case SeqPos.At at -> reposition(EntryId.startAfterSeq(at.seq()), "rewind(" + at + ")");
+        }
+    }
+
+    /**
+     * Moves the assigned shards so that the next entry read is the first after {@code after} (null: the
+     * end). REAL_TIME moves this consumer's positions; the group modes move the group's
+     * ({@code XGROUP SETID}), for every member. Messages buffered for those shards are dropped; in the
+     * group modes those before the new position are acknowledged, as skipped.
+     */
+    private void reposition(EntryId after, String what) {
+        checkOpen();
+        pauseReaders();
+        List<Ack> skipped = new ArrayList<>();
+        try {
+            List<ShardState> targets = targets();
+            Map<ShardState, EntryId> to = new LinkedHashMap<>();
+            if (!group) {
+                if (after == null) {
+                    Map<ShardState, RedisFuture<List<StreamMessage<String, byte[]>>>> tails = new LinkedHashMap<>();
+                    for (ShardState s : targets) {
+                        tails.put(s, backend.control.async().xrevrange(s.redisKey, Range.create("-", "+"), Limit.from(1)));
+                    }
+                    tails.forEach((s, f) -> to.put(s, lastId(Errors.await(f, wait, what + " on " + s.redisKey))));
+                } else {
+                    targets.forEach(s -> to.put(s, after));
+                }
+            } else {
+                List<RedisFuture<String>> sets = new ArrayList<>();
+                for (ShardState s : targets) {
+                    XReadArgs.StreamOffset<String> offset = after == null ? XReadArgs.StreamOffset.latest(s.redisKey)
+                            : XReadArgs.StreamOffset.from(s.redisKey, after.toString());
+                    sets.add(backend.control.async().xgroupSetid(offset, groupName));
+                    to.put(s, after);
+                }
+                for (RedisFuture<String> f : sets) {
+                    Errors.await(f, wait, what + " (XGROUP SETID " + groupName + ")");
+                }
+            }
+            lock.lock();
+            try {
+                Iterator<Entry> it = buffer.iterator();
+                while (it.hasNext()) {
+                    Entry e = it.next();
+                    if (e.shard() != null && to.containsKey(e.shard())) {
+                        it.remove();
+                        if (group && !noAck && e.id() != null) {
+                            e.shard().buffered.remove(e.id());
+                            EntryId target = to.get(e.shard());
+                            if (target == null || e.id().compareTo(target) <= 0) {
+                                skipped.add(new Ack(e.shard(), e.id()));
+                            }
+                        }
+                    }
+                }
+                to.forEach((s, id) -> {
+                    if (!group) {
+                        s.position = id;
+                    } else {
+                        s.replay = false;
+                    }
+                });
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        } finally {
+            resumeReaders();
+        }
+        sendAcks(skipped, false);
+    }
+
+    private List<ShardState> targets() {
+        lock.lock();
+        try {
+            List<ShardState> out = new ArrayList<>();
+            for (ShardState s : shards.values()) {
+                if (assigned.isEmpty() || assigned.contains(new ShardRef(s.key, s.shard))) {
+                    out.add(s);
+                }
+            }
+            return out;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Stops the readers between reads: wakes blocked reads and waits until none is in flight. */
+    private void pauseReaders() {
+        lock.lock();
+        try {
+            pauses++;
+            changed.signalAll();
+            long started = System.nanoTime();
+            while (true) {
+                List<Reader> busy = new ArrayList<>();
+                for (Reader r : readers.values()) {
+                    if (r.reading) {
+                        busy.add(r);
+                    }
+                }
+                if (busy.isEmpty() || closed) {
+                    return;
+                }
+                boolean force = System.nanoTime() - started > TimeUnit.SECONDS.toNanos(2);
+                for (Reader r : busy) {
+                    r.wake(force);
+                }
+                changed.awaitNanos(TimeUnit.MILLISECONDS.toNanos(20));
+            }
+        } catch (InterruptedException e) {
+            pauses--;
+            changed.signalAll();
+            throw StreamException.interrupted(e, "pausing the readers");
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void resumeReaders() {
+        lock.lock();
+        try {
+            pauses--;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ------------------------------------------------------------------ commits
+
+    @Override
+    public void commit(Message message) {
+        checkGroupMode("commit");
+        if (noAck) {
+            return;
+        }
+        EntryId upTo = EntryId.of(message.seq());
+        List<Ack> acks = new ArrayList<>();
+        lock.lock();
+        try {
+            boolean found = false;
+            for (ShardState s : shards.values()) {
+                if (s.key.equals(message.key()) && s.shard.equals(message.shard())) {
+                    found = true;
+                    for (EntryId id : s.delivered.headSet(upTo, true)) {
+                        acks.add(new Ack(s, id));
+                    }
+                    for (EntryId id : s.pendingAck.headSet(upTo, true)) {
+                        acks.add(new Ack(s, id));
+                    }
+                    if (!s.delivered.contains(upTo) && !s.pendingAck.contains(upTo) && s.redisKey.equals(redisKeyGuess(message))) {
+                        acks.add(new Ack(s, upTo));
+                    }
+                }
+            }
+            if (!found) {
+                throw new StreamException(StreamException.Kind.STREAM_KEY_NOT_FOUND, "shard " + message.shard() + " of "
+                        + message.key() + " is not read by this consumer");
+            }
+        } finally {
+            lock.unlock();
+        }
+        sendAcks(acks, true);
+    }
+
+    private String redisKeyGuess(Message m) {
+        return m.shard().id() == 0 && shards.containsKey(m.key().name()) ? m.key().name()
+                : RedisProducerImpl.shardKey(m.key(), m.shard());
+    }
+
+    @Override
+    public void ack(Message message) {
+        checkGroupMode("ack");
+        if (noAck) {
+            return;
+        }
+        EntryId id = EntryId.of(message.seq());
+        lock.lock();
+        try {
+            for (ShardState s : shards.values()) {
+                if (s.key.equals(message.key()) && s.shard.equals(message.shard()) && s.delivered.remove(id)) {
+                    s.pendingAck.add(id);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void commitAcks() {
+        checkGroupMode("commitAcks");
+        if (noAck) {
+            return;
+        }
+        sendAcks(marked(), true);
+    }
+
+    private List<Ack> marked() {
+        List<Ack> acks = new ArrayList<>();
+        lock.lock();
+        try {
+            for (ShardState s : shards.values()) {
+                for (EntryId id : s.pendingAck) {
+                    acks.add(new Ack(s, id));
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        return acks;
+    }
+
+    private void checkGroupMode(String what) {
+        if (!group) {
+            throw new StreamException(StreamException.Kind.COMMIT_NOT_ALLOWED,
+                    "a REAL_TIME consumer keeps no commits (" + what + "); use RESUMABLE or LOAD_BALANCED");
+        }
+    }
+
+    private void checkOpen() {
+        lock.lock();
+        try {
+            if (closed) {
+                throw new StreamException(StreamException.Kind.CLOSED, "this Redis consumer is closed");
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * XACKs entries, pipelined per key, and forgets them once stored. Blocks.
+     *
+     * @param strict true to throw on failure; false to keep them marked for a later try
+     */
+    private void sendAcks(List<Ack> acks, boolean strict) {
+        if (acks.isEmpty()) {
+            return;
+        }
+        Map<ShardState, List<EntryId>> byShard = new LinkedHashMap<>();
+        for (Ack a : acks) {
+            byShard.computeIfAbsent(a.shard(), k -> new ArrayList<>()).add(a.id());
+        }
+        Map<ShardState, RedisFuture<Long>> futures = new LinkedHashMap<>();
+        byShard.forEach((s, ids) -> futures.put(s, backend.control.async().xack(s.redisKey, groupName,
+                ids.stream().map(EntryId::toString).toArray(String[]::new))));
+        StreamException error = null;
+        for (Map.Entry<ShardState, RedisFuture<Long>> f : futures.entrySet()) {
+            try {
+                Errors.await(f.getValue(), wait, "XACK " + f.getKey().redisKey + " " + groupName);
+                List<EntryId> done = byShard.get(f.getKey());
+                lock.lock();
+                try {
+                    done.forEach(f.getKey().delivered::remove);
+                    done.forEach(f.getKey().pendingAck::remove);
+                } finally {
+                    lock.unlock();
+                }
+            } catch (StreamException e) {
+                if (e.kind() == StreamException.Kind.INTERRUPTED) {
+                    throw e;
+                }
+                error = error == null ? e : error;
+            }
+        }
+        if (error != null && strict) {
+            throw error;
+        }
+    }
+
+    // ------------------------------------------------------------------ housekeeping
+
+    private void runHousekeeper() {
+        boolean acking = group && !noAck && (autoCommit == AutoCommit.DELAYED || autoCommit == AutoCommit.ROLLING);
+        boolean claiming = mode == ConsumerMode.LOAD_BALANCED && !noAck && !claimInterval.isZero() && !claimInterval.isNegative();
+        boolean discovering = !discoveryInterval.isZero() && !discoveryInterval.isNegative();
+        long now = System.nanoTime();
+        long nextAck = acking ? now + commitInterval.toNanos() : Long.MAX_VALUE;
+        long nextClaim = claiming ? now + claimInterval.toNanos() : Long.MAX_VALUE;
+        long nextDiscovery = discovering ? now + discoveryInterval.toNanos() : Long.MAX_VALUE;
+        while (true) {
+            lock.lock();
+            try {
+                while (!closed) {
+                    long due = Math.min(nextAck, Math.min(nextClaim, nextDiscovery));
+                    long left = due == Long.MAX_VALUE ? Long.MAX_VALUE : due - System.nanoTime();
+                    if (left <= 0) {
+                        break;
+                    }
+                    if (left == Long.MAX_VALUE) {
+                        changed.await();
+                    } else {
+                        changed.awaitNanos(left);
+                    }
+                }
+                if (closed) {
+                    return;
+                }
+            } catch (InterruptedException e) {
+                return;
+            } finally {
+                lock.unlock();
+            }
+            now = System.nanoTime();
+            try {
+                if (now >= nextAck) {
+                    nextAck = now + commitInterval.toNanos();
+                    autoAck();
+                }
+                if (now >= nextClaim) {
+                    nextClaim = now + claimInterval.toNanos();
+                    claim();
+                }
+                if (now >= nextDiscovery) {
+                    nextDiscovery = now + discoveryInterval.toNanos();
+                    discoverMore();
+                }
+            } catch (StreamException e) {
+                if (e.kind() == StreamException.Kind.INTERRUPTED) {
+                    return;
+                }
+                // transient (connection lost, cluster reconfiguring...): the next round tries again
+            }
+        }
+    }
+
+    private void autoAck() {
+        lock.lock();
+        try {
+            long now = System.nanoTime();
+            while (!delayed.isEmpty() && delayed.peekFirst().dueNanos() - now <= 0) {
+                DelayedAck d = delayed.pollFirst();
+                if (d.shard().delivered.remove(d.id())) {
+                    d.shard().pendingAck.add(d.id());
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        sendAcks(marked(), false);
+    }
+
+    /** LOAD_BALANCED failover: claims, for this consumer, entries other members left idle too long. */
+    private void claim() {
+        List<ShardState> all;
+        lock.lock();
+        try {
+            all = new ArrayList<>(shards.values());
+        } finally {
+            lock.unlock();
+        }
+        for (ShardState s : all) {
+            while (true) {
+                EntryId cursor;
+                lock.lock();
+                try {
+                    if (closed || (prefetch ? buffer.size() >= batchSize : !buffer.isEmpty())) {
+                        return;
+                    }
+                    cursor = s.claimCursor;
+                } finally {
+                    lock.unlock();
+                }
+                XAutoClaimArgs<String> args = new XAutoClaimArgs<String>()
+                        .consumer(io.lettuce.core.Consumer.from(groupName, consumerName))
+                        .minIdleTime(claimIdle).startId(cursor.toString()).count(batchSize);
+                ClaimedMessages<String, byte[]> claimed;
+                try {
+                    claimed = Errors.await(backend.control.async().xautoclaim(s.redisKey, args), wait,
+                            "XAUTOCLAIM " + s.redisKey + " " + groupName);
+                } catch (StreamException e) {
+                    if (String.valueOf(e.getMessage()).contains("NOGROUP")) {
+                        break;
+                    }
+                    throw e;
+                }
+                List<StreamMessage<String, byte[]>> got = screenDeadLetters(s, claimed.getMessages());
+                EntryId next = EntryId.parse(claimed.getId());
+                List<Ack> acks;
+                lock.lock();
+                try {
+                    s.claimCursor = next;
+                    acks = accept(new Plan(List.of(s), List.of(), false), got);
+                    changed.signalAll();
+                } finally {
+                    lock.unlock();
+                }
+                sendAcks(acks, false);
+                if (next.equals(EntryId.ZERO)) {
+                    break;
+                }
+            }
+        }
+    }
+
+    /**
+     * Moves entries delivered more than {@link RedisOptions#MAX_DELIVERIES} times to the dead-letter
+     * stream (XADD there, XACK here) and returns the others. Blocks.
+     */
+    private List<StreamMessage<String, byte[]>> screenDeadLetters(ShardState s, List<StreamMessage<String, byte[]>> got) {
+        if (deadLetter.isEmpty() || got.isEmpty() || noAck) {
+            return got;
+        }
+        RedisClusterAsyncCommands<String, byte[]> c = backend.control.async();
+        List<PendingMessage> pending = Errors.await(c.xpending(s.redisKey, io.lettuce.core.Consumer.from(groupName, consumerName),
+                Range.create(got.get(0).getId(), got.get(got.size() - 1).getId()), Limit.from(got.size())), wait,
+                "XPENDING " + s.redisKey + " " + groupName);
+        Map<String, Long> deliveries = new HashMap<>();
+        for (PendingMessage p : pending) {
+            deliveries.put(p.getId(), p.getRedeliveryCount());
+        }
+        List<StreamMessage<String, byte[]>> keep = new ArrayList<>();
+        for (StreamMessage<String, byte[]> m : got) {
+            if (deliveries.getOrDefault(m.getId(), 0L) > maxDeliveries) {
+                byte[] payload = m.getBody().get(backend.field);
+                if (payload != null) {
+                    Errors.await(c.xadd(deadLetter, backend.field, payload, "origin", s.redisKey.getBytes(StandardCharsets.UTF_8),
+                            "origin-id", m.getId().getBytes(StandardCharsets.UTF_8)), wait, "XADD " + deadLetter);
+                }
+                Errors.await(c.xack(s.redisKey, groupName, m.getId()), wait, "XACK " + s.redisKey);
+            } else {
+                keep.add(m);
+            }
+        }
+        return keep;
+    }
+
+    /**
+     * Under the lock: takes a page into the buffer. Returns the entries to acknowledge without delivering
+     * (deleted entries in a pending list, entries without the payload field, unrepresentable ids).
+     */
+    private List<Ack> accept(Plan plan, List<StreamMessage<String, byte[]>> got) {
+        List<Ack> acks = new ArrayList<>();
+        Set<ShardState> seen = plan.replay() ? new HashSet<>() : Set.of();
+        boolean tracked = group && !noAck;
+        for (StreamMessage<String, byte[]> sm : got) {
+            ShardState s = shards.get(sm.getStream());
+            if (s == null) {
+                continue;
+            }
+            EntryId id;
+            try {
+                id = EntryId.parse(sm.getId());
+            } catch (StreamException e) {
+                buffer.addLast(new Entry(s, null, null, e));
+                continue;
+            }
+            if (plan.replay()) {
+                seen.add(s);
+                s.replayCursor = id;
+            }
+            if (!group) {
+                if (id.compareTo(s.position) <= 0) {
+                    continue;
+                }
+                s.position = id;
+            }
+            if (tracked && s.holds(id)) {
+                continue;
+            }
+            byte[] payload = sm.getBody() == null ? null : sm.getBody().get(backend.field);
+            if (payload == null) {
+                if (tracked) {
+                    acks.add(new Ack(s, id));
+                }
+                continue;
+            }
+            if (!id.representable()) {
+                buffer.addLast(new Entry(s, null, null, new StreamException(StreamException.Kind.FORMAT, "entry " + id + " of "
+                        + s.redisKey + " has no sequence number (Tide and SeaStreamer need ms < 2^48 and n <= 65535); skipped")));
+                if (tracked) {
+                    acks.add(new Ack(s, id));
+                }
+                continue;
+            }
+            MessageHeader header = new MessageHeader(s.key, s.shard, id.seq(s.redisKey), id.timestamp());
+            buffer.addLast(new Entry(s, id, Message.of(header, payload), null));
+            if (tracked) {
+                s.buffered.add(id);
+            }
+            demanded = false;
+        }
+        if (plan.replay()) {
+            for (ShardState s : plan.shards()) {
+                if (!seen.contains(s)) {
+                    s.replay = false;
+                }
+            }
+        }
+        return acks;
+    }
+
+    private void fail(StreamException e) {
+        lock.lock();
+        try {
+            if (failure == null && !closed) {
+                failure = e;
+            }
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ------------------------------------------------------------------ closing
+
+    @Override
+    public void close() {
+        List<Reader> all;
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            changed.signalAll();
+            all = new ArrayList<>(readers.values());
+            for (Reader r : all) {
+                r.wake(true);
+            }
+        } finally {
+            lock.unlock();
+        }
+        boolean interrupted = false;
+        for (Reader r : all) {
+            interrupted |= r.join();
+        }
+        try {
+            housekeeper.join();
+        } catch (InterruptedException e) {
+            interrupted = true;
+        }
+        try {
+            finish();
+        } catch (StreamException e) {
+            // best effort: what was not acknowledged stays pending in Redis and is delivered again
+        } finally {
+            streamer.forget(this);
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Final acknowledgements, and for LOAD_BALANCED the hand-back of what this member still holds. */
+    private void finish() {
+        if (!group || noAck) {
+            return;
+        }
+        lock.lock();
+        try {
+            if (autoCommit == AutoCommit.DELAYED) {
+                for (ShardState s : shards.values()) {
+                    s.pendingAck.addAll(s.delivered);
+                    s.delivered.clear();
+                }
+            }
+            if (autoCommit == AutoCommit.DISABLED) {
+                for (ShardState s : shards.values()) {
+                    s.delivered.addAll(s.pendingAck);
+                    s.pendingAck.clear();
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        sendAcks(marked(), false);
+        if (mode != ConsumerMode.LOAD_BALANCED) {
+            return;
+        }
+        Map<ShardState, List<String>> held = new LinkedHashMap<>();
+        lock.lock();
+        try {
+            for (ShardState s : shards.values()) {
+                TreeSet<EntryId> ids = new TreeSet<>();
+                ids.addAll(s.buffered);
+                ids.addAll(s.delivered);
+                ids.addAll(s.pendingAck);
+                if (!ids.isEmpty()) {
+                    held.put(s, ids.stream().map(EntryId::toString).toList());
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        // Make them look idle for long, so the next XAUTOCLAIM of any other member takes them.
+        List<RedisFuture<List<StreamMessage<String, byte[]>>>> futures = new ArrayList<>();
+        held.forEach((s, ids) -> futures.add(backend.control.async().xclaim(s.redisKey,
+                io.lettuce.core.Consumer.from(groupName, consumerName), XClaimArgs.Builder.justid().idle(HAND_BACK_IDLE),
+                ids.toArray(String[]::new))));
+        for (RedisFuture<?> f : futures) {
+            Errors.await(f, wait, "handing messages back to group " + groupName);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RedisConsumer[" + backend.where() + "/" + keys + ", " + mode + (group ? ", group=" + groupName
+                + ", consumer=" + consumerName : "") + "]";
+    }
+
+    // ------------------------------------------------------------------ readers
+
+    /**
+     * Reads the shards of one hash slot (all shards on a standalone server) on a connection of its own,
+     * in a loop: wait until the buffer wants more, read a page (blocking up to {@link #block} on the
+     * server), hand it to the buffer. It recovers from lost connections (reconnecting with back-off for
+     * up to {@link RedisBackend#reconnectTimeout}), redirections (MOVED: reload the slot map and follow;
+     * ASK: one read with ASKING on the importing node), a lost group (NOGROUP: create it again) and a
+     * busy cluster (TRYAGAIN, CLUSTERDOWN, LOADING: back off); any other error fails the consumer.
+     */
+    private final class Reader {
+
+        private final int slot;
+        /** Guarded by the consumer's lock. */
+        final List<ShardState> mine = new ArrayList<>();
+        /** Guarded by the consumer's lock: a read is in flight. */
+        boolean reading;
+        /** Guarded by the consumer's lock: the connection of the read in flight, where it blocks, and its client id. */
+        private StatefulRedisConnection<String, byte[]> conn;
+        private RedisBackend.Node node;
+        private long clientId = -1;
+        private StatefulRedisConnection<String, byte[]> askConn;
+        private RedisBackend.Node askNode;
+        private Thread thread;
+        private long backoffNanos;
+        private boolean inOutage;
+        private long outageSince;
+
+        Reader(int slot) {
+            this.slot = slot;
+        }
+
+        void start() {
+            thread = RedisThreads.start("reader-" + slot, this::run);
+        }
+
+        /** Returns true if interrupted while waiting. */
+        boolean join() {
+            if (thread == null) {
+                return false;
+            }
+            try {
+                thread.join();
+                return false;
+            } catch (InterruptedException e) {
+                return true;
+            }
+        }
+
+        /** Under the consumer's lock: ends the read in flight (CLIENT UNBLOCK, or closing the connection). */
+        void wake(boolean force) {
+            StatefulRedisConnection<String, byte[]> c = conn;
+            StatefulRedisConnection<String, byte[]> a = askConn;
+            if (force) {
+                if (c != null) {
+                    c.closeAsync();
+                }
+                if (a != null) {
+                    a.closeAsync();
+                }
+                return;
+            }
+            if (c != null && clientId >= 0 && node != null) {
+                backend.unblock(node, clientId);
+            }
+        }
+
+        private void run() {
+            try {
+                while (true) {
+                    Plan plan;
+                    lock.lock();
+                    try {
+                        while (!closed && failure == null && (pauses > 0 || !wantsMore() || mine.isEmpty())) {
+                            changed.await();
+                        }
+                        if (closed || failure != null) {
+                            return;
+                        }
+                        plan = plan();
+                        reading = true;
+                    } finally {
+                        lock.unlock();
+                    }
+                    List<StreamMessage<String, byte[]>> got;
+                    try {
+                        got = read(plan);
+                    } catch (RuntimeException e) {
+                        lock.lock();
+                        try {
+                            reading = false;
+                            changed.signalAll();
+                        } finally {
+                            lock.unlock();
+                        }
+                        if (!recover(e)) {
+                            return;
+                        }
+                        continue;
+                    }
+                    backoffNanos = 0;
+                    inOutage = false;
+                    if (plan.replay() && !got.isEmpty()) {
+                        got = screen(plan, got);
+                    }
+                    List<Ack> acks;
+                    lock.lock();
+                    try {
+                        reading = false;
+                        acks = accept(plan, got);
+                        changed.signalAll();
+                    } finally {
+                        lock.unlock();
+                    }
+                    sendAcks(acks, false);
+                }
+            } catch (InterruptedException e) {
+                // only close() ends a reader; treat as closing
+            } catch (RuntimeException e) {
+                fail(Errors.translate(e, "reading " + mine));
+            } finally {
+                StatefulRedisConnection<String, byte[]> c;
+                StatefulRedisConnection<String, byte[]> a;
+                lock.lock();
+                try {
+                    reading = false;
+                    c = conn;
+                    a = askConn;
+                    conn = null;
+                    askConn = null;
+                    changed.signalAll();
+                } finally {
+                    lock.unlock();
+                }
+                if (c != null) {
+                    c.closeAsync();
+                }
+                if (a != null) {
+                    a.closeAsync();
+                }
+            }
+        }
+
+        private List<StreamMessage<String, byte[]>> screen(Plan plan, List<StreamMessage<String, byte[]>> got) {
+            Map<String, List<StreamMessage<String, byte[]>>> byKey = new LinkedHashMap<>();
+            for (StreamMessage<String, byte[]> m : got) {
+                byKey.computeIfAbsent(m.getStream(), k -> new ArrayList<>()).add(m);
+            }
+            List<StreamMessage<String, byte[]>> out = new ArrayList<>();
+            for (ShardState s : plan.shards()) {
+                List<StreamMessage<String, byte[]>> some = byKey.get(s.redisKey);
+                if (some != null) {
+                    List<StreamMessage<String, byte[]>> kept = screenDeadLetters(s, some);
+                    out.addAll(kept);
+                    if (kept.isEmpty()) {
+                        // keep the replay cursor moving past dead-lettered entries
+                        out.add(new StreamMessage<>(s.redisKey, some.get(some.size() - 1).getId(), Map.of()));
+                    }
+                }
+            }
+            return out;
+        }
+
+        /** Under the lock: whether the buffer wants another page. */
+        private boolean wantsMore() {
+            if (prefetch) {
+                return buffer.size() < batchSize;
+            }
+            return buffer.isEmpty() && (waiters > 0 || demanded);
+        }
+
+        /** Under the lock: the next read. */
+        private Plan plan() {
+            List<ShardState> replaying = new ArrayList<>();
+            for (ShardState s : mine) {
+                if (s.replay) {
+                    replaying.add(s);
+                }
+            }
+            if (!replaying.isEmpty()) {
+                return new Plan(replaying, replaying.stream().map(s -> s.replayCursor.toString()).toList(), true);
+            }
+            List<ShardState> all = List.copyOf(mine);
+            List<String> ids = group ? Collections.nCopies(all.size(), ">") : all.stream().map(s -> s.position.toString()).toList();
+            return new Plan(all, ids, false);
+        }
+
+        @SuppressWarnings("unchecked")
+        private List<StreamMessage<String, byte[]>> read(Plan plan) {
+            StatefulRedisConnection<String, byte[]> c = connection(plan);
+            boolean asking = askNode != null;
+            XReadArgs args = new XReadArgs().count(batchSize);
+            if (!plan.replay()) {
+                args.block(asking ? Duration.ofMillis(Math.min(100, block.toMillis())) : block);
+            }
+            if (noAck && !plan.replay()) {
+                args.noack(true);
+            }
+            XReadArgs.StreamOffset<String>[] offsets = new XReadArgs.StreamOffset[plan.shards().size()];
+            for (int i = 0; i < offsets.length; i++) {
+                offsets[i] = XReadArgs.StreamOffset.from(plan.shards().get(i).redisKey, plan.ids().get(i));
+            }
+            RedisAsyncCommands<String, byte[]> async = c.async();
+            if (asking) {
+                async.asking();
+                askNode = null;
+            }
+            RedisFuture<List<StreamMessage<String, byte[]>>> f = group
+                    ? async.xreadgroup(io.lettuce.core.Consumer.from(groupName, consumerName), args, offsets)
+                    : async.xread(args, offsets);
+            List<StreamMessage<String, byte[]>> got = Errors.await(f, block.plus(wait), "reading " + plan.shards());
+            return got == null ? List.of() : got;
+        }
+
+        /** The connection for the next read: to the slot's master, or to the ASK target once. */
+        private StatefulRedisConnection<String, byte[]> connection(Plan plan) {
+            if (askNode != null) {
+                if (askConn == null || !askConn.isOpen() || !askNode.equals(askConnNode)) {
+                    if (askConn != null) {
+                        askConn.closeAsync();
+                    }
+                    StatefulRedisConnection<String, byte[]> a = backend.openNode(askNode);
+                    lock.lock();
+                    try {
+                        askConn = a;
+                    } finally {
+                        lock.unlock();
+                    }
+                    askConnNode = askNode;
+                }
+                return askConn;
+            }
+            RedisBackend.Node target = backend.nodeFor(plan.shards().get(0).redisKey);
+            StatefulRedisConnection<String, byte[]> current;
+            lock.lock();
+            try {
+                current = conn;
+                if (current != null && (!current.isOpen() || !target.equals(node))) {
+                    conn = null;
+                    clientId = -1;
+                    node = null;
+                } else if (current != null) {
+                    return current;
+                }
+            } finally {
+                lock.unlock();
+            }
+            if (current != null) {
+                current.closeAsync();
+            }
+            StatefulRedisConnection<String, byte[]> fresh = backend.openNode(target);
+            long id;
+            try {
+                id = Errors.await(fresh.async().clientId(), wait, "CLIENT ID on " + target);
+            } catch (RuntimeException e) {
+                fresh.closeAsync();
+                throw e;
+            }
+            lock.lock();
+            try {
+                if (closed) {
+                    fresh.closeAsync();
+                    throw new StreamException(StreamException.Kind.CLOSED, "consumer closed");
+                }
+                conn = fresh;
+                node = target;
+                clientId = id;
+            } finally {
+                lock.unlock();
+            }
+            return fresh;
+        }
+
+        private RedisBackend.Node askConnNode;
+
+        /** After a failed read: returns false when the reader must stop. */
+        private boolean recover(RuntimeException e) {
+            lock.lock();
+            try {
+                if (closed) {
+                    return false;
+                }
+            } finally {
+                lock.unlock();
+            }
+            String err = Errors.serverError(e);
+            if (err != null) {
+                if (err.startsWith("NOGROUP")) {
+                    List<ShardState> lost;
+                    lock.lock();
+                    try {
+                        lost = List.copyOf(mine);
+                    } finally {
+                        lock.unlock();
+                    }
+                    try {
+                        for (ShardState s : lost) {
+                            createGroup(s, "0", true);
+                        }
+                    } catch (StreamException again) {
+                        return backOff();
+                    }
+                    return true;
+                }
+                if (err.startsWith("MOVED")) {
+                    backend.refreshTopology();
+                    dropConnection();
+                    return true;
+                }
+                if (err.startsWith("ASK")) {
+                    askNode = parseNode(err);
+                    if (askNode == null) {
+                        return backOff();
+                    }
+                    return true;
+                }
+                if (err.startsWith("TRYAGAIN") || err.startsWith("CLUSTERDOWN") || err.startsWith("LOADING")
+                        || err.startsWith("MASTERDOWN") || err.startsWith("BUSY") || err.startsWith("READONLY")) {
+                    return backOff();
+                }
+                fail(new StreamException(StreamException.Kind.BACKEND, "reading " + describe() + ": " + err, Errors.unwrap(e)));
+                return false;
+            }
+            boolean connection = Errors.isConnectionProblem(e) || (e instanceof StreamException se
+                    && (se.kind() == StreamException.Kind.CONNECT || se.kind() == StreamException.Kind.TIMEOUT));
+            if (e instanceof StreamException se && se.kind() == StreamException.Kind.CLOSED) {
+                return false;
+            }
+            if (!connection) {
+                fail(Errors.translate(e, "reading " + describe()));
+                return false;
+            }
+            dropConnection();
+            askNode = null;
+            long now = System.nanoTime();
+            if (!inOutage) {
+                inOutage = true;
+                outageSince = now;
+            } else if (now - outageSince > backend.reconnectTimeout.toNanos()) {
+                fail(new StreamException(StreamException.Kind.CONNECT, "lost the connection to " + backend.where()
+                        + " while reading " + describe() + " and could not reconnect within " + backend.reconnectTimeout,
+                        Errors.unwrap(e)));
+                return false;
+            }
+            if (group && !noAck) {
+                lock.lock();
+                try {
+                    for (ShardState s : mine) {
+                        s.replay = true;
+                        s.replayCursor = EntryId.ZERO;
+                    }
+                } finally {
+                    lock.unlock();
+                }
+            }
+            return backOff();
+        }
+
+        private String describe() {
+            lock.lock();
+            try {
+                return mine + " on " + (node != null ? node : backend.where());
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        private RedisBackend.Node parseNode(String err) {
+            String[] parts = err.strip().split(" ");
+            if (parts.length < 3) {
+                return null;
+            }
+            String hp = parts[2];
+            int colon = hp.lastIndexOf(':');
+            if (colon <= 0) {
+                return null;
+            }
+            try {
+                return new RedisBackend.Node(hp.substring(0, colon), Integer.parseInt(hp.substring(colon + 1)));
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+
+        private void dropConnection() {
+            StatefulRedisConnection<String, byte[]> c;
+            lock.lock();
+            try {
+                c = conn;
+                conn = null;
+                clientId = -1;
+                node = null;
+            } finally {
+                lock.unlock();
+            }
+            if (c != null) {
+                c.closeAsync();
+            }
+        }
+
+        /** Waits before retrying (10 ms, doubling up to 1 s); returns false if closed meanwhile. */
+        private boolean backOff() {
+            backoffNanos = backoffNanos == 0 ? TimeUnit.MILLISECONDS.toNanos(10)
+                    : Math.min(backoffNanos * 2, TimeUnit.SECONDS.toNanos(1));
+            lock.lock();
+            try {
+                long left = backoffNanos;
+                while (!closed && left > 0) {
+                    left = changed.awaitNanos(left);
+                }
+                return !closed;
+            } catch (InterruptedException e) {
+                return false;
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+}

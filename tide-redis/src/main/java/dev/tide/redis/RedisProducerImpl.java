@@ -1,0 +1,356 @@
+package dev.tide.redis;
+
+import dev.tide.ProducerOptions;
+import dev.tide.Receipt;
+import dev.tide.ShardId;
+import dev.tide.StreamException;
+import dev.tide.StreamKey;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.XTrimArgs;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A pipelining producer.
+ *
+ * <p>Design: {@code send} appends an operation to {@link #queue} under {@link #lock} and returns the
+ * receipt future; nothing else happens on the caller's thread. One sender thread drains the queue in
+ * order, up to {@code batchSize} operations at a time, writes them to the producer's own connection with
+ * auto-flush off and flushes once per batch, so a batch costs one write. A {@link Semaphore} of
+ * {@code maxInFlight} permits bounds the commands written but not answered; the sender flushes before
+ * it would wait for a permit, so it never waits on commands that were not sent. Receipts complete in the
+ * answer callbacks, on Lettuce's I/O thread.
+ *
+ * <p>Order: one connection answers in order, and the sender writes in queue order, so messages of one
+ * key are stored in send order. In a cluster, each key's commands go to one node's connection, in order;
+ * redirected commands (MOVED / ASK) are re-sent by Lettuce in the order their replies arrive.
+ *
+ * <p>Barriers ({@link #flush()}, trims, {@link #close()}) are queue operations too: the sender flushes
+ * and takes every permit (all earlier commands answered) before completing them.
+ */
+final class RedisProducerImpl implements RedisProducer {
+
+    private sealed interface Op permits Send, Barrier, Trim {
+    }
+
+    private record Send(StreamKey key, ShardId shard, String redisKey, byte[] payload, CompletableFuture<Receipt> receipt)
+            implements Op {
+    }
+
+    private record Barrier(CompletableFuture<Void> done) implements Op {
+    }
+
+    private record Trim(StreamKey key, XTrimArgs args, CompletableFuture<Long> done) implements Op {
+    }
+
+    private final RedisStreamerImpl streamer;
+    private final RedisBackend backend;
+    private final Optional<StreamKey> anchor;
+    private final Sharder sharder;
+    private final int batchSize;
+    private final long lingerNanos;
+    private final int maxInFlight;
+    private final RedisBackend.Link link;
+    private final Semaphore inFlight;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition ready = lock.newCondition();
+    private final ArrayDeque<Op> queue = new ArrayDeque<>();
+    private boolean closed;
+    private boolean stopping;
+    private final Thread sender;
+
+    RedisProducerImpl(RedisStreamerImpl streamer, RedisBackend backend, Optional<StreamKey> anchor, ProducerOptions options) {
+        RedisOptions.check(options);
+        this.streamer = streamer;
+        this.backend = backend;
+        this.anchor = anchor;
+        this.sharder = options.get(RedisOptions.SHARDER).forProducer();
+        int batch = options.get(RedisOptions.BATCH_SIZE);
+        if (batch < 0) {
+            throw new StreamException(StreamException.Kind.INVALID_OPTION, "redis.batch-size must not be negative: " + batch);
+        }
+        this.batchSize = batch == 0 ? 1000 : batch;
+        this.lingerNanos = options.get(RedisOptions.LINGER).toNanos();
+        this.maxInFlight = options.get(RedisOptions.MAX_IN_FLIGHT);
+        if (maxInFlight < 1) {
+            throw new StreamException(StreamException.Kind.INVALID_OPTION, "redis.max-in-flight must be positive: " + maxInFlight);
+        }
+        this.inFlight = new Semaphore(maxInFlight);
+        this.link = backend.open();
+        link.connection().setAutoFlushCommands(false);
+        this.sender = RedisThreads.start("producer", this::runSender);
+    }
+
+    // ------------------------------------------------------------------ API
+
+    @Override
+    public CompletableFuture<Receipt> send(StreamKey key, byte[] payload) {
+        checkKey(key);
+        if (sharder == NoSharder.INSTANCE) {
+            return enqueue(key, ShardId.ZERO, key.name(), payload);
+        }
+        ShardId shard = ShardId.of(sharder.shard(key, payload));
+        return enqueue(key, shard, shardKey(key, shard), payload);
+    }
+
+    @Override
+    public CompletableFuture<Receipt> send(StreamKey key, ShardId shard, byte[] payload) {
+        checkKey(key);
+        return enqueue(key, shard, shardKey(key, shard), payload);
+    }
+
+    static String shardKey(StreamKey key, ShardId shard) {
+        return key.name() + ":" + Long.toUnsignedString(shard.id());
+    }
+
+    private static void checkKey(StreamKey key) {
+        if (key.isInternal()) {
+            throw new StreamException(StreamException.Kind.INVALID_STREAM_KEY,
+                    "stream key " + StreamKey.INTERNAL + " is reserved and cannot be sent to");
+        }
+    }
+
+    private CompletableFuture<Receipt> enqueue(StreamKey key, ShardId shard, String redisKey, byte[] payload) {
+        CompletableFuture<Receipt> receipt = new CompletableFuture<>();
+        offer(new Send(key, shard, redisKey, payload, receipt));
+        return receipt;
+    }
+
+    private void offer(Op op) {
+        lock.lock();
+        try {
+            if (closed) {
+                throw new StreamException(StreamException.Kind.CLOSED, "this Redis producer is closed");
+            }
+            queue.addLast(op);
+            if (queue.size() == 1 || queue.size() >= batchSize) {
+                ready.signal();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public Optional<StreamKey> anchor() {
+        return anchor;
+    }
+
+    @Override
+    public void flush() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            queue.addLast(new Barrier(done));
+            ready.signal();
+        } finally {
+            lock.unlock();
+        }
+        join(done, "flushing the producer");
+    }
+
+    @Override
+    public CompletableFuture<Long> trimMaxLength(StreamKey key, long maxLength, boolean exact) {
+        if (maxLength < 0) {
+            throw new IllegalArgumentException("max length must not be negative: " + maxLength);
+        }
+        XTrimArgs args = new XTrimArgs().maxlen(maxLength);
+        return trim(key, exact ? args.exactTrimming() : args.approximateTrimming());
+    }
+
+    @Override
+    public CompletableFuture<Long> trimMinTimestamp(StreamKey key, Instant minTimestamp, boolean exact) {
+        XTrimArgs args = new XTrimArgs().minId(EntryId.firstAtOrAfter(minTimestamp).toString());
+        return trim(key, exact ? args.exactTrimming() : args.approximateTrimming());
+    }
+
+    private CompletableFuture<Long> trim(StreamKey key, XTrimArgs args) {
+        checkKey(key);
+        CompletableFuture<Long> done = new CompletableFuture<>();
+        offer(new Trim(key, args, done));
+        return done;
+    }
+
+    @Override
+    public void close() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            stopping = true;
+            queue.addLast(new Barrier(done));
+            ready.signal();
+        } finally {
+            lock.unlock();
+        }
+        try {
+            join(done, "flushing the producer before closing it");
+        } finally {
+            try {
+                sender.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            link.close();
+            streamer.forget(this);
+        }
+    }
+
+    private static <T> T join(CompletableFuture<T> future, String what) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            throw StreamException.interrupted(e, what);
+        } catch (ExecutionException e) {
+            throw Errors.translate(e, what);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RedisProducer[" + backend.where() + anchor.map(k -> "/" + k).orElse("") + "]";
+    }
+
+    // ------------------------------------------------------------------ sender thread
+
+    private void runSender() {
+        List<Op> batch = new ArrayList<>(Math.min(batchSize, 4096));
+        while (true) {
+            boolean idleFlush = false;
+            lock.lock();
+            try {
+                while (queue.isEmpty() && !stopping) {
+                    if (backend.cluster && inFlight.availablePermits() < maxInFlight) {
+                        // Lettuce re-sends redirected commands without flushing them: flush while answers are due.
+                        if (!ready.await(2, TimeUnit.MILLISECONDS)) {
+                            idleFlush = true;
+                            break;
+                        }
+                    } else {
+                        ready.await();
+                    }
+                }
+                if (!idleFlush) {
+                    if (queue.isEmpty()) {
+                        break;
+                    }
+                    if (lingerNanos > 0 && queue.size() < batchSize && !stopping) {
+                        long left = lingerNanos;
+                        while (left > 0 && queue.size() < batchSize && !stopping) {
+                            left = ready.awaitNanos(left);
+                        }
+                    }
+                    for (int i = 0; i < batchSize && !queue.isEmpty(); i++) {
+                        batch.add(queue.pollFirst());
+                    }
+                }
+            } catch (InterruptedException e) {
+                // Not interrupted by Tide; finish what is queued.
+                Thread.currentThread().interrupt();
+            } finally {
+                lock.unlock();
+            }
+            if (idleFlush) {
+                link.connection().flushCommands();
+                continue;
+            }
+            dispatch(batch);
+            batch.clear();
+        }
+        link.connection().flushCommands();
+    }
+
+    private void dispatch(List<Op> batch) {
+        for (Op op : batch) {
+            switch (op) {
+                case Send s -> write(s);
+                case Barrier b -> {
+                    drain();
+                    b.done().complete(null);
+                }
+                case Trim t -> {
+                    drain();
+                    try {
+                        t.done().complete(trimNow(t));
+                    } catch (RuntimeException e) {
+                        t.done().completeExceptionally(Errors.translate(e, "trimming " + t.key()));
+                    }
+                }
+            }
+        }
+        link.connection().flushCommands();
+    }
+
+    private void write(Send s) {
+        if (!inFlight.tryAcquire()) {
+            link.connection().flushCommands();
+            inFlight.acquireUninterruptibly();
+        }
+        RedisFuture<String> f;
+        try {
+            f = link.async().xadd(s.redisKey(), backend.field, s.payload());
+        } catch (RuntimeException e) {
+            inFlight.release();
+            s.receipt().completeExceptionally(Errors.translate(e, "XADD " + s.redisKey()));
+            return;
+        }
+        f.whenComplete((id, error) -> {
+            inFlight.release();
+            if (error != null) {
+                s.receipt().completeExceptionally(Errors.translate(error, "XADD " + s.redisKey()));
+                return;
+            }
+            try {
+                EntryId eid = EntryId.parse(id);
+                s.receipt().complete(new Receipt(s.key(), s.shard(), eid.seq(s.redisKey()), eid.timestamp()));
+            } catch (StreamException e) {
+                s.receipt().completeExceptionally(e);
+            }
+        });
+    }
+
+    /** Flushes and waits until every command written so far is answered. */
+    private void drain() {
+        link.connection().flushCommands();
+        inFlight.acquireUninterruptibly(maxInFlight);
+        inFlight.release(maxInFlight);
+    }
+
+    private long trimNow(Trim t) {
+        List<String> keys = new ArrayList<>();
+        keys.add(t.key().name());
+        for (String k : backend.scanStreams(t.key().name() + ":*")) {
+            if (ShardKeys.shardOf(t.key().name(), k) != null) {
+                keys.add(k);
+            }
+        }
+        List<RedisFuture<Long>> futures = new ArrayList<>();
+        for (String k : keys) {
+            futures.add(link.async().xtrim(k, t.args()));
+        }
+        link.connection().flushCommands();
+        long removed = 0;
+        for (RedisFuture<Long> f : futures) {
+            Long n = Errors.await(f, backend.commandTimeout.plus(Duration.ofSeconds(1)), "XTRIM " + t.key());
+            removed += n == null ? 0 : n;
+        }
+        return removed;
+    }
+}
