@@ -22,7 +22,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * seek and rewind are unsupported, the stream reset is irrelevant (a consumer sees the lines read after
  * it was created; the first consumer starts the reader, so it sees the input from its first line), and
  * there are no commits. assign/unassign only keep the set SeaStreamer's API asks for (positioning is
- * unsupported, so it has no effect on delivery).
+ * unsupported, so it has no effect on delivery). Commits of a LOAD_BALANCED consumer are accepted and
+ * need no storage (see commit).
  */
 final class StdioConsumer implements Consumer {
 
@@ -123,13 +124,17 @@ final class StdioConsumer implements Consumer {
         }
     }
 
+    /**
+     * On a {@code LOAD_BALANCED} consumer, accepted and nothing is recorded: stdio delivers each line to one
+     * member once and never redelivers it, so "m and everything before it is processed" needs no storage.
+     * (Nor is there anything to resume from: lines that arrive while a group has no member reach nobody.)
+     */
     @Override
     public void commit(Message message) {
+        java.util.Objects.requireNonNull(message, "message");
         if (mode == ConsumerMode.REAL_TIME) {
             throw new StreamException(StreamException.Kind.COMMIT_NOT_ALLOWED, "a REAL_TIME consumer cannot commit");
         }
-        throw new StreamException(StreamException.Kind.UNSUPPORTED,
-                "stdio keeps no commits: each line is delivered once, to one member of a group, and never redelivered");
     }
 
     @Override

@@ -16,8 +16,9 @@ import java.util.Set;
  * ends the input with {@link dev.tide.StreamException.Kind#FORMAT}); input EOF ends the consumers with
  * {@link dev.tide.StreamException.Kind#ENDED}. Output lines are
  * {@code [YYYY-MM-DDTHH:MM:SS | key | seq] payload}, printed by one writer so lines never interleave.
- * Seek, rewind, shards other than 0 on send, commits and {@code RESUMABLE} consumers are
- * {@link dev.tide.StreamException.Kind#UNSUPPORTED}. Options: {@link StdioOptions}.
+ * Seek, rewind, shards other than 0 on send and {@code RESUMABLE} consumers are
+ * {@link dev.tide.StreamException.Kind#UNSUPPORTED}; commits of a {@code LOAD_BALANCED} consumer are
+ * accepted and need no storage (a line is never redelivered). Options: {@link StdioOptions}.
  *
  * <p>Thread-safe; stateless (the shared per-stream state lives with the connections).
  */
