@@ -971,6 +971,521 @@ public interface Flow<T> {
         return new FlowFromPublisher<>(Objects.requireNonNull(publisher, "publisher"), FlowFromPublisher.PREFETCH);
     }
 
+    // ---- time (operators on an injected Scheduler; see Scheduler and VirtualScheduler)
+
+    /**
+     * A flow of tick numbers at a fixed rate: tick {@code k} is due {@code k × period} after the collection
+     * starts (the first, 0, at once), on the system clock. See {@link #tick(Duration, Scheduler)}.
+     *
+     * @param period the time between ticks, positive
+     * @return an infinite flow of tick numbers
+     * @throws IllegalArgumentException if {@code period} is not positive
+     */
+    static Flow<Long> tick(Duration period) {
+        return tick(period, Scheduler.system());
+    }
+
+    /**
+     * A flow of tick numbers at a fixed rate on {@code scheduler}: tick {@code k} is due at
+     * {@code start + k × period}, computed from the start every time, so the rate does not drift however
+     * long downstream takes. Runs on the collecting thread (no helper thread).
+     *
+     * <p><em>Emits when</em> a tick is due: the element is the tick's number. If downstream was so slow
+     * that ticks went by, those ticks are skipped, not emitted in a burst: the next element is the first
+     * tick whose time has not passed, and the gap in the numbers shows how many were missed.
+     * <em>Blocks upstream when</em> (no upstream) it waits for the next tick.
+     * <em>Completes when</em> never: limit it with {@code take(n)} or a time limit.
+     * <em>Fails when</em> the collecting thread is interrupted while waiting.
+     * <em>Cancels when</em> downstream stops; nothing is left running.
+     *
+     * @param period the time between ticks, positive
+     * @param scheduler the clock
+     * @return an infinite flow of tick numbers
+     */
+    static Flow<Long> tick(Duration period, Scheduler scheduler) {
+        Clocks.checkDuration(period, "tick period", false);
+        return new FlowTick(Clocks.nanos(period), Objects.requireNonNull(scheduler, "scheduler"));
+    }
+
+    /**
+     * A flow of one element, emitted {@code delay} after the collection starts, on the system clock.
+     *
+     * @param delay how long to wait first, zero or more
+     * @param value the element
+     * @param <T> the element type
+     * @return the flow
+     */
+    static <T> Flow<T> emitAfter(Duration delay, T value) {
+        return emitAfter(delay, value, Scheduler.system());
+    }
+
+    /**
+     * A flow of one element, emitted {@code delay} after the collection starts, on {@code scheduler}. The
+     * timer starts at collection, not when the flow is built.
+     *
+     * <p><em>Emits when</em> the delay has passed. <em>Completes when</em> the element was emitted.
+     * <em>Fails when</em> the collecting thread is interrupted while waiting.
+     * <em>Cancels when</em> downstream stops (nothing runs after).
+     *
+     * @param delay how long to wait first, zero or more
+     * @param value the element, not null
+     * @param scheduler the clock
+     * @param <T> the element type
+     * @return the flow
+     */
+    static <T> Flow<T> emitAfter(Duration delay, T value, Scheduler scheduler) {
+        Clocks.checkDuration(delay, "delay", true);
+        return new FlowEmitAfter<>(Clocks.nanos(delay), Objects.requireNonNull(value, "value"),
+                Objects.requireNonNull(scheduler, "scheduler"));
+    }
+
+    /**
+     * At most one element per {@code period}, dropping the others: same as
+     * {@link #throttle(Duration, ThrottleMode, Scheduler) throttle(period, DROP, system)}.
+     *
+     * @param period the minimum time between two emitted elements, positive
+     * @return the throttled flow
+     */
+    default Flow<T> throttle(Duration period) {
+        return throttle(period, ThrottleMode.DROP, Scheduler.system());
+    }
+
+    /**
+     * At most one element per {@code period} on the system clock; see
+     * {@link #throttle(Duration, ThrottleMode, Scheduler)}.
+     *
+     * @param period the minimum time between two emitted elements, positive
+     * @param mode drop or delay the elements that come too early
+     * @return the throttled flow
+     */
+    default Flow<T> throttle(Duration period, ThrottleMode mode) {
+        return throttle(period, mode, Scheduler.system());
+    }
+
+    /**
+     * At most one element per {@code period}: the time between two emitted elements is never shorter. Runs
+     * on the collecting thread (no helper thread).
+     *
+     * <p><em>Emits when</em> an element arrives at least {@code period} after the last emitted one (the first
+     * element at once). An element that comes earlier is dropped ({@link ThrottleMode#DROP}: only the first
+     * element of each period passes) or held until the period is over ({@link ThrottleMode#DELAY}: nothing is
+     * lost, the flow is paced).
+     * <em>Blocks upstream when</em> downstream blocks, and in DELAY mode while an early element waits.
+     * <em>Completes when</em> upstream completes (at once: nothing is pending).
+     * <em>Fails when</em> upstream fails, or the thread is interrupted while waiting in DELAY mode.
+     * <em>Cancels when</em> downstream stops: upstream is stopped.
+     *
+     * @param period the minimum time between two emitted elements, positive
+     * @param mode drop or delay the elements that come too early
+     * @param scheduler the clock
+     * @return the throttled flow
+     */
+    default Flow<T> throttle(Duration period, ThrottleMode mode, Scheduler scheduler) {
+        Clocks.checkDuration(period, "throttle period", false);
+        return new FlowThrottle<>(this, Clocks.nanos(period), Objects.requireNonNull(mode, "mode"),
+                Objects.requireNonNull(scheduler, "scheduler"));
+    }
+
+    /**
+     * Emits an element only once no newer one has arrived for {@code quiet}, on the system clock; see
+     * {@link #debounce(Duration, Scheduler)}.
+     *
+     * @param quiet the quiet period, positive
+     * @return the debounced flow
+     */
+    default Flow<T> debounce(Duration quiet) {
+        return debounce(quiet, Scheduler.system());
+    }
+
+    /**
+     * Emits an element only once no newer one has arrived for {@code quiet}: of a burst of elements closer
+     * together than {@code quiet}, only the last one is emitted, {@code quiet} after it arrived. Upstream
+     * is collected on one helper virtual thread per collection; the collecting thread keeps the single
+     * timer (no task per element).
+     *
+     * <p><em>Emits when</em> {@code quiet} has passed since the pending element arrived without a newer one
+     * (an element arriving exactly when the quiet period ends does not cancel the pending one), and at
+     * completion: the pending element is flushed at once.
+     * <em>Blocks upstream when</em> downstream is busy and one element is already waiting to be looked at.
+     * <em>Completes when</em> upstream completes, after flushing the pending element.
+     * <em>Fails when</em> upstream fails (the pending element is not emitted).
+     * <em>Cancels when</em> downstream stops: the helper is stopped and joined before the terminal
+     * operation returns.
+     *
+     * @param quiet the quiet period, positive
+     * @param scheduler the clock
+     * @return the debounced flow
+     */
+    default Flow<T> debounce(Duration quiet, Scheduler scheduler) {
+        Clocks.checkDuration(quiet, "debounce period", false);
+        return new FlowDebounce<>(this, Clocks.nanos(quiet), Objects.requireNonNull(scheduler, "scheduler"));
+    }
+
+    /**
+     * Emits the latest element once per {@code period}, on the system clock; see
+     * {@link #sample(Duration, Scheduler)}.
+     *
+     * @param period the sampling period, positive
+     * @return the sampled flow
+     */
+    default Flow<T> sample(Duration period) {
+        return sample(period, Scheduler.system());
+    }
+
+    /**
+     * Emits, at every tick {@code start + k × period} (k ≥ 1), the latest element that arrived since the
+     * previous tick, if any. Upstream is collected on one helper virtual thread per collection.
+     *
+     * <p><em>Emits when</em> a tick comes and an element arrived since the last emission (an element arriving
+     * exactly at a tick counts for the next one), and at completion: the latest element not yet emitted is
+     * flushed. Ticks missed while downstream was slow are skipped.
+     * <em>Blocks upstream when</em> downstream is busy and one element is already waiting to be looked at.
+     * <em>Completes when</em> upstream completes, after the flush.
+     * <em>Fails when</em> upstream fails (the element not yet emitted is dropped).
+     * <em>Cancels when</em> downstream stops: the helper is stopped and joined.
+     *
+     * @param period the sampling period, positive
+     * @param scheduler the clock
+     * @return the sampled flow
+     */
+    default Flow<T> sample(Duration period, Scheduler scheduler) {
+        Clocks.checkDuration(period, "sample period", false);
+        return new FlowSample<>(this, Clocks.nanos(period), Objects.requireNonNull(scheduler, "scheduler"));
+    }
+
+    /**
+     * Fails with a timeout when upstream stays silent for {@code idle}, on the system clock; see
+     * {@link #timeout(Duration, Scheduler)}.
+     *
+     * @param idle the longest wait for each element or the completion, positive
+     * @return the guarded flow
+     */
+    default Flow<T> timeout(Duration idle) {
+        return timeout(idle, Scheduler.system());
+    }
+
+    /**
+     * Ends the flow with a {@link FlowException} of kind {@code TIMEOUT} when no element and no completion
+     * arrives within {@code idle} (a per-element idle timeout). The time counted is the time spent waiting
+     * for upstream: the clock restarts each time the operator asks for the next element, so a slow
+     * downstream never causes a timeout. Upstream is collected on one helper virtual thread.
+     *
+     * <p><em>Emits when</em> upstream emits in time. <em>Blocks upstream when</em> downstream is busy and one
+     * element is already waiting. <em>Completes when</em> upstream completes in time.
+     * <em>Fails when</em> upstream fails, or the wait exceeds {@code idle} (an element or completion arriving
+     * exactly at the deadline is too late): the flow fails with {@code TIMEOUT} and stays failed, unlike
+     * RS2, whose timeout emits an error item and keeps waiting.
+     * <em>Cancels when</em> downstream stops or the timeout fires: the helper is interrupted, its upstream
+     * unwound (its finally blocks run) and the helper joined before the terminal operation returns.
+     *
+     * @param idle the longest wait for each element or the completion, positive
+     * @param scheduler the clock
+     * @return the guarded flow
+     */
+    default Flow<T> timeout(Duration idle, Scheduler scheduler) {
+        Clocks.checkDuration(idle, "timeout", false);
+        return new FlowTimeout<>(this, idle, null, Objects.requireNonNull(scheduler, "scheduler"));
+    }
+
+    /**
+     * Fails with a timeout when the flow has not completed within {@code total}, on the system clock; see
+     * {@link #completeWithin(Duration, Scheduler)}.
+     *
+     * @param total the time the whole collection may take, positive
+     * @return the guarded flow
+     */
+    default Flow<T> completeWithin(Duration total) {
+        return completeWithin(total, Scheduler.system());
+    }
+
+    /**
+     * Ends the flow with a {@link FlowException} of kind {@code TIMEOUT} when it has not completed within
+     * {@code total} of the start of the collection. The limit is checked whenever the operator waits for
+     * upstream (downstream is never interrupted). Upstream is collected on one helper virtual thread.
+     *
+     * <p><em>Emits when</em> upstream emits before the limit. <em>Completes when</em> upstream completes
+     * before the limit. <em>Fails when</em> upstream fails, or the limit is reached while waiting for
+     * upstream. <em>Cancels when</em> downstream stops or the limit is reached: as {@link #timeout}.
+     *
+     * @param total the time the whole collection may take, positive
+     * @param scheduler the clock
+     * @return the guarded flow
+     */
+    default Flow<T> completeWithin(Duration total, Scheduler scheduler) {
+        Clocks.checkDuration(total, "total timeout", false);
+        return new FlowTimeout<>(this, null, total, Objects.requireNonNull(scheduler, "scheduler"));
+    }
+
+    /**
+     * Shifts every element later by {@code delay}, on the system clock; see
+     * {@link #delay(Duration, Scheduler)}.
+     *
+     * @param delay the shift, zero or more
+     * @return the delayed flow
+     */
+    default Flow<T> delay(Duration delay) {
+        return delay(delay, Scheduler.system());
+    }
+
+    /**
+     * Shifts every element later by {@code delay}, keeping the spacing between elements: an element that
+     * upstream emitted at time t is emitted at t + delay. Upstream is collected on one helper virtual thread
+     * that may run up to 256 elements ahead.
+     *
+     * <p><em>Emits when</em> an element's delay has passed, in upstream order.
+     * <em>Blocks upstream when</em> 256 elements are waiting out their delay (later elements then arrive,
+     * and leave, later).
+     * <em>Completes when</em> upstream has completed and every element was emitted (completion itself is not
+     * delayed). <em>Fails when</em> upstream fails: right after the elements before the failure.
+     * <em>Cancels when</em> downstream stops: the helper is stopped and joined; waiting elements are dropped.
+     *
+     * @param delay the shift, zero or more
+     * @param scheduler the clock
+     * @return the delayed flow
+     */
+    default Flow<T> delay(Duration delay, Scheduler scheduler) {
+        Clocks.checkDuration(delay, "delay", true);
+        return new FlowDelay<>(this, Clocks.nanos(delay), Objects.requireNonNull(scheduler, "scheduler"));
+    }
+
+    /**
+     * Groups elements into lists of {@code size}, flushing a partial list after {@code maxWait}, on the
+     * system clock; see {@link #chunk(int, Duration, Scheduler)}.
+     *
+     * @param size the chunk size, positive
+     * @param maxWait how long a chunk may wait for more elements, positive
+     * @return the chunked flow
+     */
+    default Flow<List<T>> chunk(int size, Duration maxWait) {
+        return chunk(size, maxWait, Scheduler.system());
+    }
+
+    /**
+     * Groups elements into lists of {@code size} elements, in order, but never lets an element wait more
+     * than {@code maxWait}: a partial chunk is emitted once {@code maxWait} has passed since its first
+     * element arrived. Upstream is collected on one helper virtual thread.
+     *
+     * <p><em>Emits when</em> a chunk is full, when {@code maxWait} has passed since its first element (an
+     * element arriving exactly then starts the next chunk), or at completion (the last, partial chunk).
+     * Emitted lists are immutable and never empty.
+     * <em>Blocks upstream when</em> downstream is busy and one element is already waiting.
+     * <em>Completes when</em> upstream completes, after the last chunk.
+     * <em>Fails when</em> upstream fails (the unfinished chunk is not emitted).
+     * <em>Cancels when</em> downstream stops: the helper is stopped and joined.
+     *
+     * @param size the chunk size, positive
+     * @param maxWait how long a chunk may wait for more elements, positive
+     * @param scheduler the clock
+     * @return the chunked flow
+     */
+    default Flow<List<T>> chunk(int size, Duration maxWait, Scheduler scheduler) {
+        if (size < 1) {
+            throw new IllegalArgumentException("chunk size must be positive: " + size);
+        }
+        Clocks.checkDuration(maxWait, "chunk maxWait", false);
+        return new FlowTimedChunk<>(this, size, Clocks.nanos(maxWait), Objects.requireNonNull(scheduler, "scheduler"));
+    }
+
+    // ---- errors and resilience
+
+    /**
+     * Replaces an upstream failure with a last element: same as
+     * {@link #recover(Class, Function) recover(Exception.class, fallback)}.
+     *
+     * @param fallback turns the failure into the last element; must not return null
+     * @return the recovering flow
+     */
+    default Flow<T> recover(Function<? super Exception, ? extends T> fallback) {
+        return recover(Exception.class, fallback);
+    }
+
+    /**
+     * Replaces an upstream failure of type {@code type} with a last element, then completes.
+     *
+     * <p>Only failures of upstream are handled: never an exception thrown downstream (after downstream has
+     * thrown, nothing is recovered), never an {@link Error}, an interruption, or the internal early-stop
+     * signal of {@code take(n)}.
+     *
+     * <p><em>Emits when</em> upstream emits; then, if upstream fails with a {@code type}, the fallback's
+     * value. <em>Blocks upstream when</em> downstream blocks.
+     * <em>Completes when</em> upstream completes, or after the fallback value.
+     * <em>Fails when</em> upstream fails with something else (unchanged), or the fallback throws (its
+     * exception, with the upstream failure as suppressed).
+     * <em>Cancels when</em> downstream stops: upstream is stopped.
+     *
+     * @param type the failures to recover from
+     * @param fallback turns the failure into the last element; must not return null
+     * @param <X> the failure type
+     * @return the recovering flow
+     */
+    default <X extends Exception> Flow<T> recover(Class<X> type, Function<? super X, ? extends T> fallback) {
+        return new FlowRecover<>(this, Objects.requireNonNull(type, "type"), Objects.requireNonNull(fallback, "fallback"));
+    }
+
+    /**
+     * Continues with another flow when upstream fails: same as
+     * {@link #onErrorResume(Class, Function) onErrorResume(Exception.class, fallback)}.
+     *
+     * @param fallback gives the flow to continue with
+     * @return the resuming flow
+     */
+    default Flow<T> onErrorResume(Function<? super Exception, ? extends Flow<? extends T>> fallback) {
+        return onErrorResume(Exception.class, fallback);
+    }
+
+    /**
+     * Continues with {@code fallback.apply(failure)} when upstream fails with a {@code type}: the elements
+     * emitted before the failure stay emitted, then the fallback flow's elements follow, and the flow ends
+     * with it. The switch is permanent (RS2's variant resumed the failed stream afterwards).
+     *
+     * <p>Handles the same failures as {@link #recover(Class, Function)}; failures of the fallback flow are
+     * not handled again.
+     *
+     * <p><em>Emits when</em> upstream, then the fallback flow, emits. <em>Blocks upstream when</em>
+     * downstream blocks. <em>Completes when</em> upstream completes, or the fallback flow completes.
+     * <em>Fails when</em> upstream fails with something else, the function throws, or the fallback fails.
+     * <em>Cancels when</em> downstream stops: whichever flow runs is stopped.
+     *
+     * @param type the failures to handle
+     * @param fallback gives the flow to continue with; must not return null
+     * @param <X> the failure type
+     * @return the resuming flow
+     */
+    default <X extends Exception> Flow<T> onErrorResume(Class<X> type,
+                                                        Function<? super X, ? extends Flow<? extends T>> fallback) {
+        return new FlowOnErrorResume<>(this, Objects.requireNonNull(type, "type"),
+                Objects.requireNonNull(fallback, "fallback"));
+    }
+
+    /**
+     * Applies a function to every element, letting {@code handler} decide what happens when the function
+     * throws for one element: skip it, replace the result, or fail.
+     *
+     * <p><em>Emits when</em> the function returns, or the handler replaces a failed result.
+     * <em>Blocks upstream when</em> downstream blocks. <em>Completes when</em> upstream completes.
+     * <em>Fails when</em> upstream fails, the handler decides to fail (the function's own exception,
+     * unchanged), the handler throws, or the function returns null.
+     * <em>Cancels when</em> downstream stops. Downstream's exceptions never reach the handler.
+     *
+     * @param mapper the function, called on the collecting thread
+     * @param handler decides about each failed element
+     * @param <R> the result type
+     * @return the mapped flow
+     */
+    default <R> Flow<R> map(Function<? super T, ? extends R> mapper, ElementErrorHandler<? super T, ? extends R> handler) {
+        return new FlowMapHandled<>(this, Objects.requireNonNull(mapper, "mapper"),
+                Objects.requireNonNull(handler, "handler"));
+    }
+
+    /**
+     * Collects upstream again when it fails, as {@code policy} allows, replaying it from its start:
+     * same as {@link #retry(RetryPolicy, RetryMode, Scheduler) retry(policy, REPLAY, system)}.
+     *
+     * @param policy attempts, back-off and which failures to retry
+     * @return the retrying flow
+     */
+    default Flow<T> retry(RetryPolicy policy) {
+        return retry(policy, RetryMode.REPLAY, Scheduler.system());
+    }
+
+    /**
+     * Like {@link #retry(RetryPolicy, RetryMode, Scheduler)} on the system clock.
+     *
+     * @param policy attempts, back-off and which failures to retry
+     * @param mode what downstream sees of a new attempt
+     * @return the retrying flow
+     */
+    default Flow<T> retry(RetryPolicy policy, RetryMode mode) {
+        return retry(policy, mode, Scheduler.system());
+    }
+
+    /**
+     * Collects the (cold) upstream again when it fails, as {@code policy} allows, after the policy's
+     * back-off on {@code scheduler}. Each attempt collects upstream from its start: with
+     * {@link RetryMode#REPLAY} downstream sees its elements again, with {@link RetryMode#SKIP_EMITTED} each
+     * attempt skips as many elements as downstream already has (for upstreams that repeat themselves
+     * exactly). Attempts are counted over the whole collection.
+     *
+     * <p>Only upstream failures are retried: never an exception thrown downstream, an {@link Error}, an
+     * interruption, or the internal early-stop signal; and only those the policy accepts.
+     *
+     * <p><em>Emits when</em> an attempt emits (see the mode). <em>Blocks upstream when</em> downstream blocks;
+     * between attempts the collecting thread waits for the back-off.
+     * <em>Completes when</em> an attempt completes.
+     * <em>Fails when</em> the policy gives up: with the last failure, unchanged; or when interrupted during
+     * the back-off. <em>Cancels when</em> downstream stops: the running attempt is stopped.
+     *
+     * @param policy attempts, back-off and which failures to retry
+     * @param mode what downstream sees of a new attempt
+     * @param scheduler the clock for the back-off
+     * @return the retrying flow
+     */
+    default Flow<T> retry(RetryPolicy policy, RetryMode mode, Scheduler scheduler) {
+        return new FlowRetry<>(this, Objects.requireNonNull(policy, "policy"), Objects.requireNonNull(mode, "mode"),
+                Objects.requireNonNull(scheduler, "scheduler"));
+    }
+
+    /**
+     * Collects upstream only if {@code breaker} admits it; each collection counts as one call.
+     *
+     * <p><em>Emits when</em> upstream emits. <em>Blocks upstream when</em> downstream blocks.
+     * <em>Completes when</em> upstream completes (recorded as a success).
+     * <em>Fails when</em> the breaker refuses the call ({@link FlowException} of kind {@code CIRCUIT_OPEN};
+     * upstream is not collected), or upstream fails (recorded as a failure, if the breaker's predicate
+     * says so). <em>Cancels when</em> downstream stops; an early stop or a downstream failure is not counted
+     * either way. Combine with {@link #retry} to wait for a breaker to close.
+     *
+     * @param breaker the circuit breaker, usually shared
+     * @return the guarded flow
+     */
+    default Flow<T> circuitBreaker(CircuitBreaker breaker) {
+        return new FlowCircuitBreaker<>(this, Objects.requireNonNull(breaker, "breaker"));
+    }
+
+    /**
+     * A flow that acquires a resource, emits the flow made from it, and releases it exactly once: see
+     * {@link #bracketCase(Callable, Function, ReleaseCase)}, without the exit case.
+     *
+     * @param acquire opens the resource, once per collection
+     * @param use makes the flow from the resource
+     * @param release closes the resource
+     * @param <R> the resource type
+     * @param <T> the element type
+     * @return the flow
+     */
+    static <R, T> Flow<T> bracket(Callable<? extends R> acquire, Function<? super R, ? extends Flow<? extends T>> use,
+                                  Release<? super R> release) {
+        Objects.requireNonNull(release, "release");
+        return bracketCase(acquire, use, (resource, exitCase) -> release.release(resource));
+    }
+
+    /**
+     * A flow that, per collection, acquires a resource, emits the flow {@code use} makes from it, and
+     * releases the resource exactly once with how the use ended: {@link ExitCase#COMPLETED},
+     * {@link ExitCase.Failed} (upstream or downstream failed), or {@link ExitCase#CANCELLED} (downstream
+     * stopped early, e.g. {@code take(n)} had enough, or the thread was interrupted). RS2 released only on
+     * normal completion.
+     *
+     * <p><em>Emits when</em> the flow made from the resource emits. <em>Blocks upstream when</em> downstream
+     * blocks. <em>Completes when</em> that flow completes and the release returned.
+     * <em>Fails when</em> acquire fails (nothing to release), {@code use} or the flow fails (the release still
+     * runs; if it throws too, its exception is added as suppressed), or the release fails after a completion
+     * or an early stop (its exception ends the flow).
+     * <em>Cancels when</em> downstream stops: the inner flow is stopped, then the release runs.
+     *
+     * @param acquire opens the resource, once per collection; must not return null
+     * @param use makes the flow from the resource; must not return null
+     * @param release closes the resource, exactly once per successful acquire
+     * @param <R> the resource type
+     * @param <T> the element type
+     * @return the flow
+     */
+    static <R, T> Flow<T> bracketCase(Callable<? extends R> acquire, Function<? super R, ? extends Flow<? extends T>> use,
+                                      ReleaseCase<? super R> release) {
+        return new FlowBracket<>(Objects.requireNonNull(acquire, "acquire"), Objects.requireNonNull(use, "use"),
+                Objects.requireNonNull(release, "release"));
+    }
+
     // ------------------------------------------------------------------ debuggability
 
     /**
