@@ -243,6 +243,9 @@ final class RealKafkaConsumer implements KafkaConsumer {
             }
         }
         client.assign(all);
+        if (mode == ConsumerMode.RESUMABLE) {
+            anchor(all);
+        }
         for (TopicPartition tp : all) {
             call(() -> client.position(tp));
         }
@@ -468,10 +471,40 @@ final class RealKafkaConsumer implements KafkaConsumer {
             if (paused && !partitions.isEmpty()) {
                 client.pause(partitions);
             }
+            anchor(partitions);
             for (TopicPartition tp : partitions) {
                 call(() -> client.position(tp));
             }
             ready.complete(null);
+        }
+    }
+
+    /**
+     * Pins the group's start on partitions it has no commit for: resolves the reset position (the end
+     * for LATEST) and commits it. Without this, a partition that moves to another member before anything
+     * was committed would start over at that member's "latest", losing what was sent in between.
+     */
+    private void anchor(Collection<TopicPartition> partitions) {
+        if (partitions.isEmpty()) {
+            return;
+        }
+        Set<TopicPartition> set = new HashSet<>(partitions);
+        Map<TopicPartition, OffsetAndMetadata> committed = call(() -> client.committed(set));
+        Map<TopicPartition, OffsetAndMetadata> start = new HashMap<>();
+        for (TopicPartition tp : set) {
+            if (committed.get(tp) == null) {
+                start.put(tp, new OffsetAndMetadata(call(() -> client.position(tp))));
+            }
+        }
+        if (!start.isEmpty()) {
+            try {
+                call(() -> {
+                    client.commitSync(start);
+                    return null;
+                });
+            } catch (RebalanceInProgressException | CommitFailedException e) {
+                // The partitions are moving again; their next owner anchors them.
+            }
         }
     }
 
@@ -728,7 +761,11 @@ final class RealKafkaConsumer implements KafkaConsumer {
 
     @Override
     public CompletableFuture<Void> commitAsync(Message message) {
-        return submitCommit(message, false);
+        try {
+            return submitCommit(message, false);
+        } catch (StreamException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     private CompletableFuture<Void> submitCommit(Message message, boolean sync) {

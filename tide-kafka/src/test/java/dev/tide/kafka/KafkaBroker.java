@@ -149,7 +149,8 @@ final class KafkaBroker {
                     logger.state.level = WARN
                     """);
             Path log = logDir.resolve("broker.log");
-            List<String> jvm = List.of("-Xms256m", "-Xmx768m", "-XX:+UseSerialGC",
+            // C1 only: the tests need a broker that starts fast on a busy 2-core machine, not peak speed.
+            List<String> jvm = List.of("-Xms256m", "-Xmx768m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                     "-Dlog4j2.configurationFile=" + log4j.toUri(), "-Djava.awt.headless=true");
             String clusterId = Uuid.randomUuid().toString();
             Process format = ChildJvm.start(log, jvm, "kafka.tools.StorageTool",
