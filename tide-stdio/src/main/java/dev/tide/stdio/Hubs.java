@@ -94,14 +94,4 @@ final class Hubs {
             LOCK.unlock();
         }
     }
-
-    /** The number of hubs in use, for tests. */
-    static int size() {
-        LOCK.lock();
-        try {
-            return INPUTS.size() + OUTPUTS.size();
-        } finally {
-            LOCK.unlock();
-        }
-    }
 }

@@ -119,7 +119,8 @@ final class InputHub {
                 if (reader == null || readerDone) {
                     return false;
                 }
-                // The reader is still blocked in a read after the last release: take it over.
+                // The reader is still blocked in a read after the last release: take it over. The new
+                // settings apply from the next line on (the line-length limit stays the reader's).
                 settings = wanted;
                 stopping = false;
                 refs = 1;
