@@ -29,6 +29,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.CommitFailedException;
@@ -115,7 +116,7 @@ final class RealKafkaConsumer implements KafkaConsumer {
     private final String description;
     private volatile boolean paused;
     private volatile boolean terminated;
-    private Thread poller;
+    private volatile Thread poller;
 
     // Poller-only state.
     private final Set<TopicPartition> selection = new HashSet<>();
@@ -200,6 +201,12 @@ final class RealKafkaConsumer implements KafkaConsumer {
                 runCommands();
                 refreshPartitions();
                 adjustPause();
+                if (mode != ConsumerMode.LOAD_BALANCED && client.assignment().isEmpty()) {
+                    // No partition yet (the topics do not exist yet): poll() would refuse; wait for a
+                    // command or the next partition refresh instead.
+                    LockSupport.parkNanos(this, Math.min(pollInterval.toNanos(), partitionRefresh.toNanos()));
+                    continue;
+                }
                 ConsumerRecords<byte[], byte[]> records;
                 try {
                     records = client.poll(pollInterval);
@@ -669,8 +676,17 @@ final class RealKafkaConsumer implements KafkaConsumer {
         if (terminated) {
             failQueued(closedError());
         }
-        client.wakeup();
+        wake();
         return await(c.done, what);
+    }
+
+    /** Gets the poller out of {@code poll} (or out of its wait while it has no partition). */
+    private void wake() {
+        client.wakeup();
+        Thread thread = poller;
+        if (thread != null) {
+            LockSupport.unpark(thread);
+        }
     }
 
     private static <T> T await(CompletableFuture<T> future, String what) {
@@ -706,7 +722,7 @@ final class RealKafkaConsumer implements KafkaConsumer {
 
     private Message took(Message m) {
         if (m != null && paused && buffer.size() <= bufferSize / 2 && resumeRequested.compareAndSet(false, true)) {
-            client.wakeup();
+            wake();
         }
         return m;
     }
@@ -784,7 +800,7 @@ final class RealKafkaConsumer implements KafkaConsumer {
         if (terminated) {
             failQueued(closedError());
         }
-        client.wakeup();
+        wake();
         return request.done();
     }
 
@@ -795,7 +811,7 @@ final class RealKafkaConsumer implements KafkaConsumer {
         }
         streamer.forget(this);
         buffer.end(closedError(), true);
-        client.wakeup();
+        wake();
         Thread thread = poller;
         if (thread != null && thread != Thread.currentThread()) {
             try {

@@ -72,10 +72,13 @@ final class RealKafkaStreamer implements KafkaStreamer {
 
     private static StreamException connectError(StreamUrl url, ClientConfig config, Duration timeout, Throwable e) {
         StreamException translated = Errors.translate(e, "connecting");
-        if (translated.kind() == StreamException.Kind.INVALID_OPTION || translated.kind() == StreamException.Kind.INTERRUPTED) {
+        Throwable cause = Errors.unwrap(e);
+        boolean unresolvable = String.valueOf(cause.getMessage()).contains("resolvable bootstrap")
+                || cause.getCause() != null && String.valueOf(cause.getCause().getMessage()).contains("resolvable bootstrap");
+        if (!unresolvable && (translated.kind() == StreamException.Kind.INVALID_OPTION
+                || translated.kind() == StreamException.Kind.INTERRUPTED)) {
             return translated;
         }
-        Throwable cause = Errors.unwrap(e);
         return new StreamException(StreamException.Kind.CONNECT, "no Kafka cluster answered at " + config.bootstrap()
                 + " (" + url.streamer() + ") within " + timeout + ": " + cause.getClass().getSimpleName()
                 + (cause.getMessage() == null ? "" : " (" + cause.getMessage() + ")"), cause);
