@@ -61,6 +61,7 @@ final class SsReader {
     private List<Marker> markers = List.of();
 
     // the current frame
+    private long framePosition;
     private long frameStart;
     private long frameEnd;
     private String key;
@@ -188,6 +189,7 @@ final class SsReader {
                 readBeacon(false);
             }
             cleanEnd = pos;
+            framePosition = start;
             frameStart = pos;
             readFrame();
             return Status.FRAME;
@@ -378,6 +380,7 @@ final class SsReader {
                 }
             }
         }
+        cleanEnd = pos;
     }
 
     private void require(long end) throws IOException, Eof {
@@ -487,9 +490,27 @@ final class SsReader {
         }
     }
 
+    /** The current size of the bytes read. */
+    long sourceSize() throws IOException {
+        return src.size();
+    }
+
     /** The beacon interval; {@link #readHeader()} must have returned {@code FRAME}. */
     int interval() {
         return interval;
+    }
+
+    /** The position {@link #next()} started from for the current frame (reading from there reads it again). */
+    long framePosition() {
+        return framePosition;
+    }
+
+    /**
+     * After {@link Status#END}: where the readable bytes end (past any complete beacon and skipped
+     * remainder); the position itself is back where the attempt started.
+     */
+    long endOfData() {
+        return cleanEnd;
     }
 
     long frameStart() {

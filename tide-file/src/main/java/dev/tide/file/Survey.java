@@ -1,0 +1,139 @@
+package dev.tide.file;
+
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * Finding positions in a file through its beacons instead of reading it from the start.
+ *
+ * <ul>
+ *   <li>{@link #tail}: the end of the data — start at the last beacon boundary, read the frames after
+ *       it; step back one interval at a time only while that finds no complete frame. Reads at most a
+ *       couple of intervals.</li>
+ *   <li>{@link #lowerBound}: where the first message of a stream with seq ≥ n (or timestamp ≥ t) can
+ *       be at the earliest — a binary search over the beacons: a beacon whose marker for the stream has
+ *       a smaller seq (timestamp) than the target is "left" of it (every earlier message of that
+ *       stream is smaller, markers holding the largest value so far); beacons without a marker for the
+ *       stream are skipped over (up to 16 at a probe, else the search conservatively goes left). About
+ *       log2(size / interval) beacon reads: a seek in a 1 GiB file with 1 MiB beacons reads ~10
+ *       beacons and at most one interval of frames.</li>
+ * </ul>
+ * This relies on sequence numbers and (largest-so-far) timestamps growing along the file for each
+ * stream, as every writer of the format produces them. Not thread-safe; uses the given reader.
+ */
+final class Survey {
+
+    /**
+     * The end of a file's data.
+     *
+     * @param lastEnd the position after the last complete frame (128 when there is none)
+     * @param appendPoint where new frames go: {@code lastEnd}, or the start of a trailing end-of-stream
+     *     frame, which a new writing session overwrites
+     * @param trailingEos whether the last complete frame is the end-of-stream marker
+     */
+    record Tail(long lastEnd, long appendPoint, boolean trailingEos) {
+    }
+
+    private Survey() {
+    }
+
+    /**
+     * Finds the end of the data.
+     *
+     * @throws SsFormatException if the frames near the end are damaged
+     */
+    static Tail tail(SsReader r) throws IOException {
+        int interval = r.interval();
+        long size = sourceSize(r);
+        long candidate = Math.max(Layout.HEADER_SIZE, size / interval * interval);
+        while (true) {
+            r.position(candidate);
+            long lastEnd = -1;
+            long beforeLast = -1;
+            boolean lastEos = false;
+            int count = 0;
+            while (r.next() == SsReader.Status.FRAME) {
+                beforeLast = lastEnd < 0 ? r.framePosition() : lastEnd;
+                lastEnd = r.position();
+                lastEos = r.isEos();
+                count++;
+            }
+            boolean found = count > 0 && !(count == 1 && lastEos);
+            if (found || candidate == Layout.HEADER_SIZE) {
+                if (count == 0) {
+                    return new Tail(Layout.HEADER_SIZE, Layout.HEADER_SIZE, false);
+                }
+                return new Tail(lastEnd, lastEos ? beforeLast : lastEnd, lastEos);
+            }
+            candidate = Math.max(Layout.HEADER_SIZE, candidate - interval);
+        }
+    }
+
+    private static long sourceSize(SsReader r) throws IOException {
+        return r.sourceSize();
+    }
+
+    /** What a beacon says about a target. */
+    private enum Verdict { LEFT, RIGHT, UNDECIDED }
+
+    /**
+     * The latest position from which reading surely still finds the first message of {@code key}
+     * (one shard, or all shards when {@code shard} is null) whose seq ({@code bySeq}) or timestamp is at
+     * least {@code target}: a beacon boundary, or 128.
+     */
+    static long lowerBound(SsReader r, String key, Long shard, boolean bySeq, long target) throws IOException {
+        int interval = r.interval();
+        long size = sourceSize(r);
+        int max = (int) Math.min(Integer.MAX_VALUE - 1, (size - 1) / interval);
+        int lo = 1;
+        int hi = max;
+        int best = 0;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            int j = mid;
+            Verdict v = Verdict.UNDECIDED;
+            while (j <= hi && j - mid < 16) {
+                v = verdict(r, (long) j * interval, key, shard, bySeq, target);
+                if (v != Verdict.UNDECIDED) {
+                    break;
+                }
+                j++;
+            }
+            if (v == Verdict.LEFT) {
+                best = j;
+                lo = j + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return best == 0 ? Layout.HEADER_SIZE : (long) best * interval;
+    }
+
+    private static Verdict verdict(SsReader r, long at, String key, Long shard, boolean bySeq, long target)
+            throws IOException {
+        Beacon b = r.beaconAt(at);
+        if (b == null) {
+            return Verdict.UNDECIDED;
+        }
+        List<Marker> markers = b.markers();
+        boolean any = false;
+        for (Marker m : markers) {
+            if (!m.key().equals(key) || (shard != null && m.shard() != shard)) {
+                continue;
+            }
+            any = true;
+            boolean left = bySeq ? Long.compareUnsigned(m.seq(), target) < 0 : m.timestampMs() < target;
+            if (!left) {
+                return Verdict.RIGHT;
+            }
+        }
+        if (!any) {
+            return Verdict.UNDECIDED;
+        }
+        if (shard == null && markers.size() >= Layout.markersPerBeacon(r.interval())) {
+            // the round robin may have left out another shard of the key
+            return Verdict.UNDECIDED;
+        }
+        return Verdict.LEFT;
+    }
+}
