@@ -22,8 +22,13 @@ final class GroupMember extends MemConsumer {
     GroupMember(MemStreamer owner, List<StreamKey> keys, MemBroker.Group group, StreamReset reset) {
         super(owner, keys);
         this.group = group;
-        broker.forEachLog(keys, log -> group.cursors.putIfAbsent(log,
-                reset == StreamReset.EARLIEST ? log.firstSeq() : log.nextSeq()));
+        for (StreamKey key : keys) {
+            if (group.started.add(key)) {
+                for (ShardLog log : broker.shards(key)) {
+                    group.cursors.put(log, reset == StreamReset.EARLIEST ? log.firstSeq() : log.nextSeq());
+                }
+            }
+        }
     }
 
     @Override

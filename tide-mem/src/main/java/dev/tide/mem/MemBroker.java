@@ -34,7 +34,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * Start. REAL_TIME: every existing shard at its end (LATEST) or its oldest kept message (EARLIEST).
  * RESUMABLE: after the group's commit on that shard, else per the reset. LOAD_BALANCED: the first member
- * that brings a shard into its group sets the group cursor per its reset; later members share it.
+ * that brings a stream into its group sets the group's cursors on that stream's existing shards per its
+ * reset; later members share them, and shards that appear afterwards are read from their beginning.
  *
  * Commits. RESUMABLE: commit(m) records m's sequence number as the group's position on m's shard (the
  * last commit wins, so a consumer that rewound may commit an earlier message); a consumer of the same
@@ -76,6 +77,8 @@ final class MemBroker {
         final Map<ShardLog, Long> cursors = new HashMap<>();
         /** Messages handed back by closed members, per shard, by sequence number. */
         final Map<ShardLog, TreeMap<Long, ShardLog.Entry>> returned = new HashMap<>();
+        /** The streams the group has started reading: their shards without a cursor appeared later. */
+        final java.util.Set<StreamKey> started = new java.util.HashSet<>();
 
         Group(String name) {
             this.name = name;

@@ -428,4 +428,18 @@ class MemStreamerTest {
         p.send(a, ShardId.of(9), "new-shard".getBytes(java.nio.charset.StandardCharsets.UTF_8)).join();
         assertThat(take(member, 1)).containsExactly("new-shard");
     }
+
+    @Test
+    void aMemberJoiningLaterDoesNotSkipShardsThatAppearedAfterTheGroupStarted() {
+        Streamer s = connect();
+        Producer p = s.producer(a, ProducerOptions.defaults());
+        send(p, a, "before");
+        consumer(s, ConsumerOptions.loadBalanced("g"), a).close();
+        p.send(a, ShardId.of(3), "on-3".getBytes(java.nio.charset.StandardCharsets.UTF_8)).join();
+        send(p, a, "on-0");
+
+        Consumer later = consumer(s, ConsumerOptions.loadBalanced("g"), a);
+
+        assertThat(take(later, 2)).containsExactly("on-3", "on-0");
+    }
 }

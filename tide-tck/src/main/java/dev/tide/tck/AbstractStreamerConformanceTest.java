@@ -669,6 +669,32 @@ public abstract class AbstractStreamerConformanceTest {
         }
     }
 
+    @Test
+    @DisplayName("RESUMABLE commits are per shard: each shard resumes after its own last commit")
+    void resumableCommitsPerShard() {
+        require(Feature.RESUMABLE, Feature.SHARDS, Feature.EXPLICIT_SHARD_SEND);
+        StreamKey key = newStreamKey("resume-shards");
+        createStream(key, 2);
+        ConsumerOptions options = ConsumerOptions.resumable().group(newGroupName("shards")).reset(StreamReset.EARLIEST);
+        Consumer first = consumer(options, key);
+        Producer producer = producer(key);
+        for (int i = 0; i < 8; i++) {
+            sendTo(producer, key, i % 2, "s" + (i % 2) + "-" + i / 2);
+        }
+        List<Message> got = receive(first, 8);
+        first.commit(got.stream().filter(m -> m.asString().equals("s0-2")).findFirst().orElseThrow());
+        first.commit(got.stream().filter(m -> m.asString().equals("s1-0")).findFirst().orElseThrow());
+        first.close();
+        if (has(Feature.PERSISTENT)) {
+            restart();
+        }
+
+        List<Message> again = receive(consumer(options, key), 4);
+
+        assertThat(texts(again)).containsExactlyInAnyOrder("s0-3", "s1-1", "s1-2", "s1-3");
+        assertOrderedPerShard(again);
+    }
+
     // ------------------------------------------------------------------------------------------------
     // LOAD_BALANCED
 
