@@ -41,6 +41,15 @@ final class ChildJvm {
      * @return the running process
      */
     static Process start(Path log, List<String> jvmOptions, String mainClass, String... args) throws IOException {
+        Process process = startWithInput(log, jvmOptions, mainClass, args);
+        process.getOutputStream().close();
+        return process;
+    }
+
+    /**
+     * As {@link #start}, with the child's standard input left open for the caller to write to.
+     */
+    static Process startWithInput(Path log, List<String> jvmOptions, String mainClass, String... args) throws IOException {
         Files.createDirectories(log.toAbsolutePath().getParent());
         List<String> command = new ArrayList<>();
         command.add(javaCommand());
@@ -54,7 +63,6 @@ final class ChildJvm {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
-        process.getOutputStream().close();
         return process;
     }
 
