@@ -16,8 +16,9 @@ public enum AutoCommit {
     IMMEDIATE,
     /**
      * The default: every message that {@link dev.tide.Consumer#next()} returned is acknowledged once
-     * {@link RedisOptions#AUTO_COMMIT_DELAY} has passed (as Kafka's auto commit), and all of them when the
-     * consumer is closed. Pages are prefetched.
+     * {@link RedisOptions#AUTO_COMMIT_DELAY} has passed (as Kafka's auto commit). Closing the consumer
+     * acknowledges those whose delay has passed, not the others: a message received just before closing
+     * and not committed is delivered again (SeaStreamer acknowledges all of them). Pages are prefetched.
      */
     DELAYED,
     /**

@@ -58,7 +58,9 @@ final class RedisBackend implements AutoCloseable {
     /** A connection and its asynchronous commands, standalone or cluster. */
     record Link(StatefulConnection<String, byte[]> connection, RedisClusterAsyncCommands<String, byte[]> async) {
         void close() {
-            connection.closeAsync();
+            if (connection.isOpen()) {
+                connection.closeAsync();
+            }
         }
     }
 
@@ -126,11 +128,11 @@ final class RedisBackend implements AutoCloseable {
         int io = Math.max(1, options.get(RedisOptions.IO_THREADS));
         ClientResources resources = ClientResources.builder()
                 .ioThreadPoolSize(io)
-                .computationThreadPoolSize(1)
+                .computationThreadPoolSize(2)
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
                 .build();
         SocketOptions socket = SocketOptions.builder().connectTimeout(options.timeout()).keepAlive(true).build();
-        SslOptions ssl = sslOptions(options);
+        SslOptions ssl = tls ? sslOptions(options) : ClientOptions.DEFAULT_SSL_OPTIONS;
         Duration commandTimeout = options.get(RedisOptions.COMMAND_TIMEOUT);
         ClientOptions nodeOptions = ClientOptions.builder().socketOptions(socket).sslOptions(ssl)
                 .autoReconnect(false)

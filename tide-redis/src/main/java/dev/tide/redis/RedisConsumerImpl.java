@@ -840,17 +840,22 @@ final class RedisConsumerImpl implements RedisConsumer {
     private void autoAck() {
         lock.lock();
         try {
-            long now = System.nanoTime();
-            while (!delayed.isEmpty() && delayed.peekFirst().dueNanos() - now <= 0) {
-                DelayedAck d = delayed.pollFirst();
-                if (d.shard().delivered.remove(d.id())) {
-                    d.shard().pendingAck.add(d.id());
-                }
-            }
+            moveDueAcks();
         } finally {
             lock.unlock();
         }
         sendAcks(marked(), false);
+    }
+
+    /** Under the lock: marks the messages whose {@link AutoCommit#DELAYED} delay has passed. */
+    private void moveDueAcks() {
+        long now = System.nanoTime();
+        while (!delayed.isEmpty() && delayed.peekFirst().dueNanos() - now <= 0) {
+            DelayedAck d = delayed.pollFirst();
+            if (d.shard().delivered.remove(d.id())) {
+                d.shard().pendingAck.add(d.id());
+            }
+        }
     }
 
     /** LOAD_BALANCED failover: claims, for this consumer, entries other members left idle too long. */
@@ -1055,7 +1060,11 @@ final class RedisConsumerImpl implements RedisConsumer {
         }
     }
 
-    /** Final acknowledgements, and for LOAD_BALANCED the hand-back of what this member still holds. */
+    /**
+     * Final acknowledgements (what the application acknowledged, and with {@link AutoCommit#DELAYED} the
+     * messages whose delay has passed; never a message the application got but did not commit before its
+     * delay), and for LOAD_BALANCED the hand-back of what this member still holds.
+     */
     private void finish() {
         if (!group || noAck) {
             return;
@@ -1063,10 +1072,7 @@ final class RedisConsumerImpl implements RedisConsumer {
         lock.lock();
         try {
             if (autoCommit == AutoCommit.DELAYED) {
-                for (ShardState s : shards.values()) {
-                    s.pendingAck.addAll(s.delivered);
-                    s.delivered.clear();
-                }
+                moveDueAcks();
             }
             if (autoCommit == AutoCommit.DISABLED) {
                 for (ShardState s : shards.values()) {
@@ -1110,6 +1116,13 @@ final class RedisConsumerImpl implements RedisConsumer {
     public String toString() {
         return "RedisConsumer[" + backend.where() + "/" + keys + ", " + mode + (group ? ", group=" + groupName
                 + ", consumer=" + consumerName : "") + "]";
+    }
+
+    /** Closes a reader connection unless it is closed already (Lettuce warns about closing twice). */
+    private static void shut(StatefulRedisConnection<String, byte[]> c) {
+        if (c != null && c.isOpen()) {
+            c.closeAsync();
+        }
     }
 
     // ------------------------------------------------------------------ readers
@@ -1167,10 +1180,10 @@ final class RedisConsumerImpl implements RedisConsumer {
             StatefulRedisConnection<String, byte[]> a = askConn;
             if (force) {
                 if (c != null) {
-                    c.closeAsync();
+                    shut(c);
                 }
                 if (a != null) {
-                    a.closeAsync();
+                    shut(a);
                 }
                 return;
             }
@@ -1247,10 +1260,10 @@ final class RedisConsumerImpl implements RedisConsumer {
                     lock.unlock();
                 }
                 if (c != null) {
-                    c.closeAsync();
+                    shut(c);
                 }
                 if (a != null) {
-                    a.closeAsync();
+                    shut(a);
                 }
             }
         }
@@ -1331,7 +1344,7 @@ final class RedisConsumerImpl implements RedisConsumer {
             if (askNode != null) {
                 if (askConn == null || !askConn.isOpen() || !askNode.equals(askConnNode)) {
                     if (askConn != null) {
-                        askConn.closeAsync();
+                        shut(askConn);
                     }
                     StatefulRedisConnection<String, byte[]> a = backend.openNode(askNode);
                     lock.lock();
@@ -1360,20 +1373,20 @@ final class RedisConsumerImpl implements RedisConsumer {
                 lock.unlock();
             }
             if (current != null) {
-                current.closeAsync();
+                shut(current);
             }
             StatefulRedisConnection<String, byte[]> fresh = backend.openNode(target);
             long id;
             try {
                 id = Errors.await(fresh.async().clientId(), wait, "CLIENT ID on " + target);
             } catch (RuntimeException e) {
-                fresh.closeAsync();
+                shut(fresh);
                 throw e;
             }
             lock.lock();
             try {
                 if (closed) {
-                    fresh.closeAsync();
+                    shut(fresh);
                     throw new StreamException(StreamException.Kind.CLOSED, "consumer closed");
                 }
                 conn = fresh;
@@ -1508,7 +1521,7 @@ final class RedisConsumerImpl implements RedisConsumer {
                 lock.unlock();
             }
             if (c != null) {
-                c.closeAsync();
+                shut(c);
             }
         }
 

@@ -125,8 +125,13 @@ public final class RedisOptions {
      */
     public static final OptionKey<Duration> AUTO_CLAIM_IDLE = OptionKey.duration("redis.auto-claim-idle", Duration.ofSeconds(60));
 
-    /** Group modes: create a missing stream with the group ({@code XGROUP CREATE … MKSTREAM}) instead of failing. */
-    public static final OptionKey<Boolean> MKSTREAM = OptionKey.bool("redis.mkstream", false);
+    /**
+     * Group modes: create a missing stream together with the group ({@code XGROUP CREATE … MKSTREAM}), so a
+     * group consumer can start before any producer (the default, as on Tide's other backends). With
+     * {@code false} (SeaStreamer's default), creating a group consumer of a missing stream fails with
+     * {@link StreamException.Kind#STREAM_KEY_NOT_FOUND}.
+     */
+    public static final OptionKey<Boolean> MKSTREAM = OptionKey.bool("redis.mkstream", true);
 
     /**
      * The consumer's name within its group; empty for the default: the group's name for

@@ -21,7 +21,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Threads and locks of this module (also in docs/redis.md):
  * <ul>
- * <li>Netty event-loop threads ({@link RedisOptions#IO_THREADS}, plus one Lettuce computation thread),
+ * <li>Netty event-loop threads ({@link RedisOptions#IO_THREADS}, plus two Lettuce computation threads),
  * owned by the streamer's {@link RedisBackend} and shut down by {@link #close()}: socket I/O and the
  * completion of Lettuce futures, including producer receipts. They take a consumer's or producer's lock
  * only for a few field updates.</li>
