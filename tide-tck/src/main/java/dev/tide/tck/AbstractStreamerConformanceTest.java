@@ -779,7 +779,7 @@ public abstract class AbstractStreamerConformanceTest {
     @Test
     @DisplayName("LOAD_BALANCED commits survive: a new member after everyone left resumes after the group's commits")
     void loadBalancedCommitsSurvive() {
-        require(Feature.LOAD_BALANCED);
+        require(Feature.LOAD_BALANCED, Feature.GROUP_OUTLIVES_MEMBERS);
         StreamKey key = newStreamKey("lb-commit");
         createStream(key, 1);
         ConsumerOptions options = ConsumerOptions.loadBalanced(newGroupName("commit"));

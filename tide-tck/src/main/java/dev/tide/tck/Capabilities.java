@@ -84,6 +84,12 @@ public record Capabilities(Set<Feature> features, OptionalLong firstSeq, Duratio
          */
         LOAD_BALANCED,
         /**
+         * A {@code LOAD_BALANCED} group keeps its place when all its members have left: a member joining
+         * later resumes after the group's commits and receives what was sent meanwhile (not so on stdio,
+         * which stores nothing).
+         */
+        GROUP_OUTLIVES_MEMBERS,
+        /**
          * Closing a {@code LOAD_BALANCED} member hands its uncommitted messages to the remaining members
          * (within {@link AbstractStreamerConformanceTest#patience()}).
          */
