@@ -73,7 +73,7 @@ final class RedisConsumerImpl implements RedisConsumer {
     private static final AtomicLong INSTANCES = new AtomicLong();
     private static final Duration HAND_BACK_IDLE = Duration.ofDays(30);
 
-    private record Entry(ShardState shard, EntryId id, Message message, StreamException error) {
+    record Entry(ShardState shard, EntryId id, Message message, StreamException error) {
     }
 
     private record DelayedAck(ShardState shard, EntryId id, long dueNanos) {
@@ -83,25 +83,25 @@ final class RedisConsumerImpl implements RedisConsumer {
     }
 
     /** One read: the keys, the ids to read after, and whether it replays pending entries. */
-    private record Plan(List<ShardState> shards, List<String> ids, boolean replay) {
+    record Plan(List<ShardState> shards, List<String> ids, boolean replay) {
     }
 
-    private record Ack(ShardState shard, EntryId id) {
+    record Ack(ShardState shard, EntryId id) {
     }
 
     private final RedisStreamerImpl streamer;
-    private final RedisBackend backend;
+    final RedisBackend backend;
     private final List<StreamKey> keys;
     private final ConsumerMode mode;
-    private final boolean group;
-    private final String groupName;
-    private final String consumerName;
+    final boolean group;
+    final String groupName;
+    final String consumerName;
     private final StreamReset reset;
     private final AutoCommit autoCommit;
-    private final boolean noAck;
-    private final boolean prefetch;
-    private final int batchSize;
-    private final Duration block;
+    final boolean noAck;
+    final boolean prefetch;
+    final int batchSize;
+    final Duration block;
     private final long commitDelayNanos;
     private final Duration commitInterval;
     private final Duration claimInterval;
@@ -110,20 +110,20 @@ final class RedisConsumerImpl implements RedisConsumer {
     private final String deadLetter;
     private final int maxDeliveries;
     private final Duration discoveryInterval;
-    private final Duration wait;
+    final Duration wait;
 
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
+    final ReentrantLock lock = new ReentrantLock();
+    final Condition changed = lock.newCondition();
     private final Map<String, ShardState> shards = new LinkedHashMap<>();
     private final Map<Integer, Reader> readers = new LinkedHashMap<>();
-    private final ArrayDeque<Entry> buffer = new ArrayDeque<>();
+    final ArrayDeque<Entry> buffer = new ArrayDeque<>();
     private final ArrayDeque<DelayedAck> delayed = new ArrayDeque<>();
     private Set<ShardRef> assigned = new LinkedHashSet<>();
-    private int waiters;
-    private boolean demanded;
-    private int pauses;
-    private boolean closed;
-    private StreamException failure;
+    int waiters;
+    boolean demanded;
+    int pauses;
+    boolean closed;
+    StreamException failure;
     private final Thread housekeeper;
 
     RedisConsumerImpl(RedisStreamerImpl streamer, RedisBackend backend, List<StreamKey> keys, ConsumerOptions requested) {
@@ -255,7 +255,7 @@ final class RedisConsumerImpl implements RedisConsumer {
         return tail == null || tail.isEmpty() ? EntryId.ZERO : EntryId.parse(tail.get(0).getId());
     }
 
-    private void createGroup(ShardState s, String start, boolean make) {
+    void createGroup(ShardState s, String start, boolean make) {
         XGroupCreateArgs args = new XGroupCreateArgs().mkstream(make);
         try {
             Errors.await(backend.control.async().xgroupCreate(XReadArgs.StreamOffset.from(s.redisKey, start), groupName, args),
@@ -282,7 +282,7 @@ final class RedisConsumerImpl implements RedisConsumer {
             for (ShardState s : added) {
                 Reader r = readers.get(s.slot);
                 if (r == null) {
-                    r = new Reader(s.slot);
+                    r = new Reader(this, s.slot);
                     readers.put(s.slot, r);
                     created.add(r);
                 }
@@ -746,7 +746,7 @@ final class RedisConsumerImpl implements RedisConsumer {
      *
      * @param strict true to throw on failure; false to keep them marked for a later try
      */
-    private void sendAcks(List<Ack> acks, boolean strict) {
+    void sendAcks(List<Ack> acks, boolean strict) {
         if (acks.isEmpty()) {
             return;
         }
@@ -915,7 +915,7 @@ final class RedisConsumerImpl implements RedisConsumer {
      * Moves entries delivered more than {@link RedisOptions#MAX_DELIVERIES} times to the dead-letter
      * stream (XADD there, XACK here) and returns the others. Blocks.
      */
-    private List<StreamMessage<String, byte[]>> screenDeadLetters(ShardState s, List<StreamMessage<String, byte[]>> got) {
+    List<StreamMessage<String, byte[]>> screenDeadLetters(ShardState s, List<StreamMessage<String, byte[]>> got) {
         if (deadLetter.isEmpty() || got.isEmpty() || noAck) {
             return got;
         }
@@ -947,7 +947,7 @@ final class RedisConsumerImpl implements RedisConsumer {
      * Under the lock: takes a page into the buffer. Returns the entries to acknowledge without delivering
      * (deleted entries in a pending list, entries without the payload field, unrepresentable ids).
      */
-    private List<Ack> accept(Plan plan, List<StreamMessage<String, byte[]>> got) {
+    List<Ack> accept(Plan plan, List<StreamMessage<String, byte[]>> got) {
         List<Ack> acks = new ArrayList<>();
         Set<ShardState> seen = plan.replay() ? new HashSet<>() : Set.of();
         boolean tracked = group && !noAck;
@@ -1008,7 +1008,7 @@ final class RedisConsumerImpl implements RedisConsumer {
         return acks;
     }
 
-    private void fail(StreamException e) {
+    void fail(StreamException e) {
         lock.lock();
         try {
             if (failure == null && !closed) {
@@ -1116,431 +1116,5 @@ final class RedisConsumerImpl implements RedisConsumer {
     public String toString() {
         return "RedisConsumer[" + backend.where() + "/" + keys + ", " + mode + (group ? ", group=" + groupName
                 + ", consumer=" + consumerName : "") + "]";
-    }
-
-    /** Closes a reader connection unless it is closed already (Lettuce warns about closing twice). */
-    private static void shut(StatefulRedisConnection<String, byte[]> c) {
-        if (c != null && c.isOpen()) {
-            c.closeAsync();
-        }
-    }
-
-    // ------------------------------------------------------------------ readers
-
-    /**
-     * Reads the shards of one hash slot (all shards on a standalone server) on a connection of its own,
-     * in a loop: wait until the buffer wants more, read a page (blocking up to {@link #block} on the
-     * server), hand it to the buffer. It recovers from lost connections (reconnecting with back-off for
-     * up to {@link RedisBackend#reconnectTimeout}), redirections (MOVED: reload the slot map and follow;
-     * ASK: one read with ASKING on the importing node), a lost group (NOGROUP: create it again) and a
-     * busy cluster (TRYAGAIN, CLUSTERDOWN, LOADING: back off); any other error fails the consumer.
-     */
-    private final class Reader {
-
-        private final int slot;
-        /** Guarded by the consumer's lock. */
-        final List<ShardState> mine = new ArrayList<>();
-        /** Guarded by the consumer's lock: a read is in flight. */
-        boolean reading;
-        /** Guarded by the consumer's lock: the connection of the read in flight, where it blocks, and its client id. */
-        private StatefulRedisConnection<String, byte[]> conn;
-        private RedisBackend.Node node;
-        private long clientId = -1;
-        private StatefulRedisConnection<String, byte[]> askConn;
-        private RedisBackend.Node askNode;
-        private Thread thread;
-        private long backoffNanos;
-        private boolean inOutage;
-        private long outageSince;
-
-        Reader(int slot) {
-            this.slot = slot;
-        }
-
-        void start() {
-            thread = RedisThreads.start("reader-" + slot, this::run);
-        }
-
-        /** Returns true if interrupted while waiting. */
-        boolean join() {
-            if (thread == null) {
-                return false;
-            }
-            try {
-                thread.join();
-                return false;
-            } catch (InterruptedException e) {
-                return true;
-            }
-        }
-
-        /** Under the consumer's lock: ends the read in flight (CLIENT UNBLOCK, or closing the connection). */
-        void wake(boolean force) {
-            StatefulRedisConnection<String, byte[]> c = conn;
-            StatefulRedisConnection<String, byte[]> a = askConn;
-            if (force) {
-                if (c != null) {
-                    shut(c);
-                }
-                if (a != null) {
-                    shut(a);
-                }
-                return;
-            }
-            if (c != null && clientId >= 0 && node != null) {
-                backend.unblock(node, clientId);
-            }
-        }
-
-        private void run() {
-            try {
-                while (true) {
-                    Plan plan;
-                    lock.lock();
-                    try {
-                        while (!closed && failure == null && (pauses > 0 || !wantsMore() || mine.isEmpty())) {
-                            changed.await();
-                        }
-                        if (closed || failure != null) {
-                            return;
-                        }
-                        plan = plan();
-                        reading = true;
-                    } finally {
-                        lock.unlock();
-                    }
-                    List<StreamMessage<String, byte[]>> got;
-                    try {
-                        got = read(plan);
-                    } catch (RuntimeException e) {
-                        lock.lock();
-                        try {
-                            reading = false;
-                            changed.signalAll();
-                        } finally {
-                            lock.unlock();
-                        }
-                        if (!recover(e)) {
-                            return;
-                        }
-                        continue;
-                    }
-                    backoffNanos = 0;
-                    inOutage = false;
-                    if (plan.replay() && !got.isEmpty()) {
-                        got = screen(plan, got);
-                    }
-                    List<Ack> acks;
-                    lock.lock();
-                    try {
-                        reading = false;
-                        acks = accept(plan, got);
-                        changed.signalAll();
-                    } finally {
-                        lock.unlock();
-                    }
-                    sendAcks(acks, false);
-                }
-            } catch (InterruptedException e) {
-                // only close() ends a reader; treat as closing
-            } catch (RuntimeException e) {
-                fail(Errors.translate(e, "reading " + mine));
-            } finally {
-                StatefulRedisConnection<String, byte[]> c;
-                StatefulRedisConnection<String, byte[]> a;
-                lock.lock();
-                try {
-                    reading = false;
-                    c = conn;
-                    a = askConn;
-                    conn = null;
-                    askConn = null;
-                    changed.signalAll();
-                } finally {
-                    lock.unlock();
-                }
-                if (c != null) {
-                    shut(c);
-                }
-                if (a != null) {
-                    shut(a);
-                }
-            }
-        }
-
-        private List<StreamMessage<String, byte[]>> screen(Plan plan, List<StreamMessage<String, byte[]>> got) {
-            Map<String, List<StreamMessage<String, byte[]>>> byKey = new LinkedHashMap<>();
-            for (StreamMessage<String, byte[]> m : got) {
-                byKey.computeIfAbsent(m.getStream(), k -> new ArrayList<>()).add(m);
-            }
-            List<StreamMessage<String, byte[]>> out = new ArrayList<>();
-            for (ShardState s : plan.shards()) {
-                List<StreamMessage<String, byte[]>> some = byKey.get(s.redisKey);
-                if (some != null) {
-                    List<StreamMessage<String, byte[]>> kept = screenDeadLetters(s, some);
-                    out.addAll(kept);
-                    if (kept.isEmpty()) {
-                        // keep the replay cursor moving past dead-lettered entries
-                        out.add(new StreamMessage<>(s.redisKey, some.get(some.size() - 1).getId(), Map.of()));
-                    }
-                }
-            }
-            return out;
-        }
-
-        /** Under the lock: whether the buffer wants another page. */
-        private boolean wantsMore() {
-            if (prefetch) {
-                return buffer.size() < batchSize;
-            }
-            return buffer.isEmpty() && (waiters > 0 || demanded);
-        }
-
-        /** Under the lock: the next read. */
-        private Plan plan() {
-            List<ShardState> replaying = new ArrayList<>();
-            for (ShardState s : mine) {
-                if (s.replay) {
-                    replaying.add(s);
-                }
-            }
-            if (!replaying.isEmpty()) {
-                return new Plan(replaying, replaying.stream().map(s -> s.replayCursor.toString()).toList(), true);
-            }
-            List<ShardState> all = List.copyOf(mine);
-            List<String> ids = group ? Collections.nCopies(all.size(), ">") : all.stream().map(s -> s.position.toString()).toList();
-            return new Plan(all, ids, false);
-        }
-
-        @SuppressWarnings("unchecked")
-        private List<StreamMessage<String, byte[]>> read(Plan plan) {
-            StatefulRedisConnection<String, byte[]> c = connection(plan);
-            boolean asking = askNode != null;
-            XReadArgs args = new XReadArgs().count(batchSize);
-            if (!plan.replay()) {
-                args.block(asking ? Duration.ofMillis(Math.min(100, block.toMillis())) : block);
-            }
-            if (noAck && !plan.replay()) {
-                args.noack(true);
-            }
-            XReadArgs.StreamOffset<String>[] offsets = new XReadArgs.StreamOffset[plan.shards().size()];
-            for (int i = 0; i < offsets.length; i++) {
-                offsets[i] = XReadArgs.StreamOffset.from(plan.shards().get(i).redisKey, plan.ids().get(i));
-            }
-            RedisAsyncCommands<String, byte[]> async = c.async();
-            if (asking) {
-                async.asking();
-                askNode = null;
-            }
-            RedisFuture<List<StreamMessage<String, byte[]>>> f = group
-                    ? async.xreadgroup(io.lettuce.core.Consumer.from(groupName, consumerName), args, offsets)
-                    : async.xread(args, offsets);
-            List<StreamMessage<String, byte[]>> got = Errors.await(f, block.plus(wait), "reading " + plan.shards());
-            return got == null ? List.of() : got;
-        }
-
-        /** The connection for the next read: to the slot's master, or to the ASK target once. */
-        private StatefulRedisConnection<String, byte[]> connection(Plan plan) {
-            if (askNode != null) {
-                if (askConn == null || !askConn.isOpen() || !askNode.equals(askConnNode)) {
-                    if (askConn != null) {
-                        shut(askConn);
-                    }
-                    StatefulRedisConnection<String, byte[]> a = backend.openNode(askNode);
-                    lock.lock();
-                    try {
-                        askConn = a;
-                    } finally {
-                        lock.unlock();
-                    }
-                    askConnNode = askNode;
-                }
-                return askConn;
-            }
-            RedisBackend.Node target = backend.nodeFor(plan.shards().get(0).redisKey);
-            StatefulRedisConnection<String, byte[]> current;
-            lock.lock();
-            try {
-                current = conn;
-                if (current != null && (!current.isOpen() || !target.equals(node))) {
-                    conn = null;
-                    clientId = -1;
-                    node = null;
-                } else if (current != null) {
-                    return current;
-                }
-            } finally {
-                lock.unlock();
-            }
-            if (current != null) {
-                shut(current);
-            }
-            StatefulRedisConnection<String, byte[]> fresh = backend.openNode(target);
-            long id;
-            try {
-                id = Errors.await(fresh.async().clientId(), wait, "CLIENT ID on " + target);
-            } catch (RuntimeException e) {
-                shut(fresh);
-                throw e;
-            }
-            lock.lock();
-            try {
-                if (closed) {
-                    shut(fresh);
-                    throw new StreamException(StreamException.Kind.CLOSED, "consumer closed");
-                }
-                conn = fresh;
-                node = target;
-                clientId = id;
-            } finally {
-                lock.unlock();
-            }
-            return fresh;
-        }
-
-        private RedisBackend.Node askConnNode;
-
-        /** After a failed read: returns false when the reader must stop. */
-        private boolean recover(RuntimeException e) {
-            lock.lock();
-            try {
-                if (closed) {
-                    return false;
-                }
-            } finally {
-                lock.unlock();
-            }
-            String err = Errors.serverError(e);
-            if (err != null) {
-                if (err.startsWith("NOGROUP")) {
-                    List<ShardState> lost;
-                    lock.lock();
-                    try {
-                        lost = List.copyOf(mine);
-                    } finally {
-                        lock.unlock();
-                    }
-                    try {
-                        for (ShardState s : lost) {
-                            createGroup(s, "0", true);
-                        }
-                    } catch (StreamException again) {
-                        return backOff();
-                    }
-                    return true;
-                }
-                if (err.startsWith("MOVED")) {
-                    backend.refreshTopology();
-                    dropConnection();
-                    return true;
-                }
-                if (err.startsWith("ASK")) {
-                    askNode = parseNode(err);
-                    if (askNode == null) {
-                        return backOff();
-                    }
-                    return true;
-                }
-                if (err.startsWith("TRYAGAIN") || err.startsWith("CLUSTERDOWN") || err.startsWith("LOADING")
-                        || err.startsWith("MASTERDOWN") || err.startsWith("BUSY") || err.startsWith("READONLY")) {
-                    return backOff();
-                }
-                fail(new StreamException(StreamException.Kind.BACKEND, "reading " + describe() + ": " + err, Errors.unwrap(e)));
-                return false;
-            }
-            boolean connection = Errors.isConnectionProblem(e) || (e instanceof StreamException se
-                    && (se.kind() == StreamException.Kind.CONNECT || se.kind() == StreamException.Kind.TIMEOUT));
-            if (e instanceof StreamException se && se.kind() == StreamException.Kind.CLOSED) {
-                return false;
-            }
-            if (!connection) {
-                fail(Errors.translate(e, "reading " + describe()));
-                return false;
-            }
-            dropConnection();
-            askNode = null;
-            long now = System.nanoTime();
-            if (!inOutage) {
-                inOutage = true;
-                outageSince = now;
-            } else if (now - outageSince > backend.reconnectTimeout.toNanos()) {
-                fail(new StreamException(StreamException.Kind.CONNECT, "lost the connection to " + backend.where()
-                        + " while reading " + describe() + " and could not reconnect within " + backend.reconnectTimeout,
-                        Errors.unwrap(e)));
-                return false;
-            }
-            if (group && !noAck) {
-                lock.lock();
-                try {
-                    for (ShardState s : mine) {
-                        s.replay = true;
-                        s.replayCursor = EntryId.ZERO;
-                    }
-                } finally {
-                    lock.unlock();
-                }
-            }
-            return backOff();
-        }
-
-        private String describe() {
-            lock.lock();
-            try {
-                return mine + " on " + (node != null ? node : backend.where());
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        private RedisBackend.Node parseNode(String err) {
-            String[] parts = err.strip().split(" ");
-            if (parts.length < 3) {
-                return null;
-            }
-            String hp = parts[2];
-            int colon = hp.lastIndexOf(':');
-            if (colon <= 0) {
-                return null;
-            }
-            try {
-                return new RedisBackend.Node(hp.substring(0, colon), Integer.parseInt(hp.substring(colon + 1)));
-            } catch (NumberFormatException e) {
-                return null;
-            }
-        }
-
-        private void dropConnection() {
-            StatefulRedisConnection<String, byte[]> c;
-            lock.lock();
-            try {
-                c = conn;
-                conn = null;
-                clientId = -1;
-                node = null;
-            } finally {
-                lock.unlock();
-            }
-            if (c != null) {
-                shut(c);
-            }
-        }
-
-        /** Waits before retrying (10 ms, doubling up to 1 s); returns false if closed meanwhile. */
-        private boolean backOff() {
-            backoffNanos = backoffNanos == 0 ? TimeUnit.MILLISECONDS.toNanos(10)
-                    : Math.min(backoffNanos * 2, TimeUnit.SECONDS.toNanos(1));
-            lock.lock();
-            try {
-                long left = backoffNanos;
-                while (!closed && left > 0) {
-                    left = changed.awaitNanos(left);
-                }
-                return !closed;
-            } catch (InterruptedException e) {
-                return false;
-            } finally {
-                lock.unlock();
-            }
-        }
     }
 }
