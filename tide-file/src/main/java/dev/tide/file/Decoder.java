@@ -103,6 +103,14 @@ final class Decoder {
         out.write(line.array(), 0, line.length());
     }
 
+    /** Writes the current frame of {@code r} as a log line, without beacon lines (for tail). */
+    void line(SsReader r, OutputStream out) throws IOException {
+        int saved = beacon;
+        beacon = r.beaconIndex();
+        frame(r, out);
+        beacon = saved;
+    }
+
     private void ascii(String s) {
         for (int i = 0; i < s.length(); i++) {
             line.put(s.charAt(i));

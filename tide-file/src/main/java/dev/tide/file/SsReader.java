@@ -59,6 +59,7 @@ final class SsReader {
     private boolean fresh;
     private int beaconIndex;
     private List<Marker> markers = List.of();
+    private Beacon lastBeacon;
 
     // the current frame
     private long framePosition;
@@ -153,6 +154,11 @@ final class SsReader {
     /** The index of the last beacon read (offset / interval), 0 if none since the start or a reposition. */
     int beaconIndex() {
         return beaconIndex;
+    }
+
+    /** The last beacon read, if any. */
+    Beacon lastBeacon() {
+        return lastBeacon;
     }
 
     /** The markers of the last beacon read. */
@@ -391,6 +397,7 @@ final class SsReader {
 
     private Beacon readBeacon(boolean positioning) throws IOException, Eof {
         Beacon b = parseBeacon(pos);
+        lastBeacon = b;
         pos += b.size();
         cleanEnd = pos;
         beaconIndex = (int) (b.offset() / interval);
