@@ -961,14 +961,21 @@ public interface Flow<T> {
      * <p><em>Completes when</em> the publisher signals {@code onComplete}. <em>Fails when</em> it signals
      * {@code onError} (that exception, unchanged) or breaks the protocol (more elements than requested,
      * null elements). <em>Cancels when</em> downstream stops, fails, or the collecting thread is
-     * interrupted: the subscription is cancelled.
+     * interrupted: the subscription is cancelled. A publisher made by {@link #toPublisher()} is unwrapped:
+     * the result is the original flow, collected on the calling thread.
      *
      * @param publisher the publisher
      * @param <T> the element type
      * @return a flow over the publisher
      */
     static <T> Flow<T> fromPublisher(java.util.concurrent.Flow.Publisher<? extends T> publisher) {
-        return new FlowFromPublisher<>(Objects.requireNonNull(publisher, "publisher"), FlowFromPublisher.PREFETCH);
+        Objects.requireNonNull(publisher, "publisher");
+        if (publisher instanceof FlowPublisher<? extends T> own) {
+            @SuppressWarnings("unchecked")
+            Flow<T> flow = (Flow<T>) own.flow();
+            return flow;
+        }
+        return new FlowFromPublisher<>(publisher, FlowFromPublisher.PREFETCH);
     }
 
     // ---- time (operators on an injected Scheduler; see Scheduler and VirtualScheduler)

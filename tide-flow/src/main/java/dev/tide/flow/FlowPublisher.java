@@ -37,6 +37,11 @@ final class FlowPublisher<T> implements Publisher<T> {
         this.flow = flow;
     }
 
+    /** The flow this publisher publishes; Flow.fromPublisher unwraps it. */
+    Flow<T> flow() {
+        return flow;
+    }
+
     @Override
     public void subscribe(Subscriber<? super T> subscriber) {
         Objects.requireNonNull(subscriber, "subscriber");

@@ -106,6 +106,9 @@ final class FlowScope<T> implements AutoCloseable {
     private void runWorker(Flow<? extends T> worker) {
         Throwable failure = null;
         try {
+            if (isCancelled()) {
+                return; // cancelled before this thread got to run: do not start the source at all
+            }
             worker.collect(this::put);
         } catch (AbortFlow e) {
             if (!e.isOwnedBy(this)) {
@@ -113,7 +116,21 @@ final class FlowScope<T> implements AutoCloseable {
             }
         } catch (Throwable t) {
             failure = t;
+        } finally {
+            finishWorker(failure);
         }
+    }
+
+    private boolean isCancelled() {
+        lock.lock();
+        try {
+            return cancelled;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void finishWorker(Throwable failure) {
         List<Thread> toInterrupt = List.of();
         lock.lock();
         try {
