@@ -90,7 +90,12 @@ final class DemoCommand implements Callable<Integer> {
                 throw e;
             } finally {
                 if (done) {
-                    clock.join();
+                    try {
+                        clock.join(); // at most one interval: the clock's last tick may be odd
+                    } catch (InterruptedException e) {
+                        CliThreads.stop(clock);
+                        throw e;
+                    }
                 } else {
                     CliThreads.stop(clock);
                 }
