@@ -120,7 +120,7 @@ final class RedisBackend implements AutoCloseable {
         for (URI node : url.streamer().nodes()) {
             seeds.add(redisUri(node, tls, options, url));
         }
-        String clusterMode = options.get(RedisOptions.CLUSTER).strip().toLowerCase(Locale.ROOT);
+        String clusterMode = RedisOptions.choice(options, RedisOptions.CLUSTER, "auto", "true", "false");
         if (seeds.size() > 1 && clusterMode.equals("false")) {
             throw new StreamException(StreamException.Kind.INVALID_URI, "several nodes in " + url.streamer()
                     + " need a Redis Cluster; redis.cluster is false");
@@ -276,7 +276,7 @@ final class RedisBackend implements AutoCloseable {
                 .withTimeout(options.get(RedisOptions.COMMAND_TIMEOUT))
                 .withDatabase(options.get(RedisOptions.DB));
         if (tls) {
-            b.withVerifyPeer(switch (options.get(RedisOptions.TLS_VERIFY).strip().toLowerCase(Locale.ROOT)) {
+            b.withVerifyPeer(switch (RedisOptions.choice(options, RedisOptions.TLS_VERIFY, "full", "ca", "none")) {
                 case "none" -> SslVerifyMode.NONE;
                 case "ca" -> SslVerifyMode.CA;
                 default -> SslVerifyMode.FULL;

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Function;
 
 /**
  * The options of the Redis backend, for {@code redis://} and {@code rediss://} URIs. Each is an
@@ -51,16 +50,14 @@ public final class RedisOptions {
      * Whether the nodes form a Redis Cluster: {@code auto} (the default: several nodes mean a cluster,
      * and a single node is asked with {@code INFO cluster}), {@code true} or {@code false}.
      */
-    public static final OptionKey<String> CLUSTER = OptionKey.of("redis.cluster", String.class, "auto",
-            oneOf("auto", "true", "false"));
+    public static final OptionKey<String> CLUSTER = OptionKey.string("redis.cluster", "auto");
 
     /**
      * How a {@code rediss://} connection checks the server's certificate: {@code full} (the default:
      * a trusted chain and a matching host name), {@code ca} (a trusted chain only) or {@code none}
      * (no check; for tests).
      */
-    public static final OptionKey<String> TLS_VERIFY = OptionKey.of("redis.tls-verify", String.class, "full",
-            oneOf("full", "ca", "none"));
+    public static final OptionKey<String> TLS_VERIFY = OptionKey.string("redis.tls-verify", "full");
 
     /** A PEM file of CA certificates to trust for {@code rediss://}, instead of the JDK's trust store; empty for the JDK's. */
     public static final OptionKey<String> TLS_CA = OptionKey.string("redis.tls-ca", "");
@@ -168,6 +165,24 @@ public final class RedisOptions {
     static void check(ConnectOptions options) {
         check(options.names(), CONNECT_KEYS, "connect");
         CONNECT_KEYS.forEach(options::get);
+        choice(options, CLUSTER, "auto", "true", "false");
+        choice(options, TLS_VERIFY, "full", "ca", "none");
+    }
+
+    /**
+     * The value of a text option that has a fixed set of values, in lower case.
+     *
+     * @throws StreamException {@link StreamException.Kind#INVALID_OPTION} naming the option and its values
+     */
+    static String choice(ConnectOptions options, OptionKey<String> key, String... values) {
+        String value = options.get(key).strip().toLowerCase(Locale.ROOT);
+        for (String v : values) {
+            if (v.equals(value)) {
+                return v;
+            }
+        }
+        throw new StreamException(StreamException.Kind.INVALID_OPTION, "invalid value \"" + options.get(key) + "\" for option "
+                + key.name() + ": expected one of " + String.join(", ", values));
     }
 
     static void check(ProducerOptions options) {
@@ -189,17 +204,5 @@ public final class RedisOptions {
                         + "; the Redis " + where + " options are " + String.join(", ", valid));
             }
         }
-    }
-
-    private static Function<String, String> oneOf(String... values) {
-        return text -> {
-            String t = text.strip().toLowerCase(Locale.ROOT);
-            for (String v : values) {
-                if (v.equals(t)) {
-                    return v;
-                }
-            }
-            throw new IllegalArgumentException("expected one of " + String.join(", ", values));
-        };
     }
 }
