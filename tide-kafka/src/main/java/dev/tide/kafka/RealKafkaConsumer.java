@@ -3,8 +3,6 @@ package dev.tide.kafka;
 import dev.tide.ConsumerMode;
 import dev.tide.ConsumerOptions;
 import dev.tide.Message;
-import dev.tide.MessageHeader;
-import dev.tide.SeqNo;
 import dev.tide.SeqPos;
 import dev.tide.ShardId;
 import dev.tide.StreamException;
@@ -45,7 +43,6 @@ import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
@@ -308,22 +305,7 @@ final class RealKafkaConsumer implements KafkaConsumer {
     }
 
     private Message toMessage(ConsumerRecord<byte[], byte[]> r) {
-        StreamKey key = keyCache.computeIfAbsent(r.topic(), StreamKey::of);
-        MessageHeader header = new MessageHeader(key, ShardId.of(r.partition()), SeqNo.of(r.offset()),
-                Instant.ofEpochMilli(Math.max(0, r.timestamp())));
-        byte[] value = r.value() == null ? new byte[0] : r.value();
-        List<KafkaHeader> headers;
-        Header[] raw = r.headers().toArray();
-        if (raw.length == 0) {
-            headers = List.of();
-        } else {
-            List<KafkaHeader> list = new ArrayList<>(raw.length);
-            for (Header h : raw) {
-                list.add(new KafkaHeader(h.key(), h.value() == null ? new byte[0] : h.value()));
-            }
-            headers = List.copyOf(list);
-        }
-        return new RealKafkaMessage(Message.of(header, value), r.key(), headers);
+        return RealKafkaMessage.of(r, keyCache.computeIfAbsent(r.topic(), StreamKey::of));
     }
 
     private void adjustPause() {

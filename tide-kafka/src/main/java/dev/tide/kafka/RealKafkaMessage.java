@@ -2,9 +2,16 @@ package dev.tide.kafka;
 
 import dev.tide.Message;
 import dev.tide.MessageHeader;
+import dev.tide.SeqNo;
+import dev.tide.ShardId;
+import dev.tide.StreamKey;
 import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 
 /** A {@link KafkaMessage}: a plain message plus the record's key and headers. */
 final class RealKafkaMessage implements KafkaMessage {
@@ -12,6 +19,28 @@ final class RealKafkaMessage implements KafkaMessage {
     private final Message message;
     private final byte[] recordKey;
     private final List<KafkaHeader> headers;
+
+    /**
+     * The message of a consumed record: stream = topic, shard = partition, seq = offset, timestamp = the
+     * record's (epoch if it has none), payload = value (empty for a null value).
+     */
+    static RealKafkaMessage of(ConsumerRecord<byte[], byte[]> r, StreamKey key) {
+        MessageHeader header = new MessageHeader(key, ShardId.of(r.partition()), SeqNo.of(r.offset()),
+                Instant.ofEpochMilli(Math.max(0, r.timestamp())));
+        byte[] value = r.value() == null ? new byte[0] : r.value();
+        Header[] raw = r.headers().toArray();
+        List<KafkaHeader> headers;
+        if (raw.length == 0) {
+            headers = List.of();
+        } else {
+            List<KafkaHeader> list = new ArrayList<>(raw.length);
+            for (Header h : raw) {
+                list.add(new KafkaHeader(h.key(), h.value() == null ? new byte[0] : h.value()));
+            }
+            headers = List.copyOf(list);
+        }
+        return new RealKafkaMessage(Message.of(header, value), r.key(), headers);
+    }
 
     RealKafkaMessage(Message message, byte[] recordKey, List<KafkaHeader> headers) {
         this.message = message;
