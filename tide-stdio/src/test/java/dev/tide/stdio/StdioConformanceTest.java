@@ -8,12 +8,7 @@ import dev.tide.tck.Capabilities.Feature;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.lang.reflect.Method;
 import java.time.Duration;
-import java.util.Map;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.TestInfo;
 
 /**
  * The conformance suite on stdio in loopback mode: printed lines come back to the connection's consumers.
@@ -27,25 +22,9 @@ import org.junit.jupiter.api.TestInfo;
  */
 class StdioConformanceTest extends AbstractStreamerConformanceTest {
 
-    /**
-     * Scenarios that cannot pass on stdio and that the suite does not yet gate on a capability: each is
-     * skipped with its reason, like the suite's own {@code require(...)} does. To be removed once the suite
-     * has the flag.
-     */
-    private static final Map<String, String> WITHOUT_A_FLAG = Map.of(
-            "loadBalancedCommitsSurvive",
-            "stdio stores nothing: lines sent while a LOAD_BALANCED group has no member reach nobody, so a member "
-                    + "joining later cannot resume after the group's commits (the suite gates this only on LOAD_BALANCED)");
-
     private final TestInput input = new TestInput();
     private final TestOutput output = new TestOutput();
     private final PrintStream errors = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-
-    @BeforeEach
-    void skipScenariosWithoutAFlag(TestInfo test) {
-        String reason = WITHOUT_A_FLAG.get(test.getTestMethod().map(Method::getName).orElse(""));
-        Assumptions.assumeTrue(reason == null, reason);
-    }
 
     @Override
     protected Streamer connect() {
