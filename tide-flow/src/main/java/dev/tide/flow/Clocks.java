@@ -28,10 +28,8 @@ final class Clocks {
     private Clocks() {
     }
 
-    /** A registration as participant, ended by close() (idempotent for the virtual implementation). */
-    interface Participation extends AutoCloseable {
-        @Override
-        void close();
+    /** A registration as participant, ended by close() (idempotent). */
+    interface Participation extends VirtualScheduler.Participation {
     }
 
     /**

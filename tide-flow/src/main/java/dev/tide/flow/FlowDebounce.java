@@ -24,8 +24,8 @@ final class FlowDebounce<T> implements Flow<T> {
 
     @Override
     public void collect(Emitter<? super T> emitter) throws Exception {
-        try (Clocks.Participation participation = Clocks.participate(scheduler);
-             TimedPump<T> pump = new TimedPump<T>(upstream, scheduler, "debounce", 1).start()) {
+        Clocks.Participation participation = Clocks.participate(scheduler);
+        try (TimedPump<T> pump = new TimedPump<T>(upstream, scheduler, "debounce", 1).start()) {
             T pending = null;
             long due = Clocks.NO_DEADLINE;
             while (true) {
@@ -53,6 +53,8 @@ final class FlowDebounce<T> implements Flow<T> {
                     case FAILED -> throw TimedPump.rethrow(event.error());
                 }
             }
+        } finally {
+            participation.close();
         }
     }
 }

@@ -22,8 +22,8 @@ final class FlowDelay<T> implements Flow<T> {
 
     @Override
     public void collect(Emitter<? super T> emitter) throws Exception {
-        try (Clocks.Participation participation = Clocks.participate(scheduler);
-             TimedPump<T> pump = new TimedPump<T>(upstream, scheduler, "delay", CAPACITY).start()) {
+        Clocks.Participation participation = Clocks.participate(scheduler);
+        try (TimedPump<T> pump = new TimedPump<T>(upstream, scheduler, "delay", CAPACITY).start()) {
             while (true) {
                 TimedPump.Event<T> event = pump.next(Clocks.NO_DEADLINE);
                 switch (event.kind()) {
@@ -37,6 +37,8 @@ final class FlowDelay<T> implements Flow<T> {
                     case FAILED -> throw TimedPump.rethrow(event.error());
                 }
             }
+        } finally {
+            participation.close();
         }
     }
 }

@@ -15,9 +15,12 @@ final class FlowEmitAfter<T> implements Flow<T> {
 
     @Override
     public void collect(Emitter<? super T> emitter) throws Exception {
-        try (Clocks.Participation participation = Clocks.participate(scheduler)) {
+        Clocks.Participation participation = Clocks.participate(scheduler);
+        try {
             scheduler.sleepUntil(Clocks.plus(scheduler.nanoTime(), delayNanos));
             emitter.emit(value);
+        } finally {
+            participation.close();
         }
     }
 }

@@ -23,7 +23,8 @@ final class FlowRetry<T> implements Flow<T> {
 
     @Override
     public void collect(Emitter<? super T> emitter) throws Exception {
-        try (Clocks.Participation participation = Clocks.participate(scheduler)) {
+        Clocks.Participation participation = Clocks.participate(scheduler);
+        try {
             long[] delivered = {0};
             for (int attempt = 1; ; attempt++) {
                 Failures.DownstreamGuard<T> guard = new Failures.DownstreamGuard<>(emitter);
@@ -45,6 +46,8 @@ final class FlowRetry<T> implements Flow<T> {
                 }
                 scheduler.sleep(policy.delayBefore(attempt));
             }
+        } finally {
+            participation.close();
         }
     }
 }

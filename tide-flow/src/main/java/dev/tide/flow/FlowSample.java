@@ -22,8 +22,8 @@ final class FlowSample<T> implements Flow<T> {
 
     @Override
     public void collect(Emitter<? super T> emitter) throws Exception {
-        try (Clocks.Participation participation = Clocks.participate(scheduler);
-             TimedPump<T> pump = new TimedPump<T>(upstream, scheduler, "sample", 1).start()) {
+        Clocks.Participation participation = Clocks.participate(scheduler);
+        try (TimedPump<T> pump = new TimedPump<T>(upstream, scheduler, "sample", 1).start()) {
             long start = scheduler.nanoTime();
             long nextTick = Clocks.plus(start, periodNanos);
             T latest = null;
@@ -52,6 +52,8 @@ final class FlowSample<T> implements Flow<T> {
                     case FAILED -> throw TimedPump.rethrow(event.error());
                 }
             }
+        } finally {
+            participation.close();
         }
     }
 

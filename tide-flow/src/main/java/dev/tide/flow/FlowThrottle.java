@@ -22,7 +22,8 @@ final class FlowThrottle<T> implements Flow<T> {
 
     @Override
     public void collect(Emitter<? super T> emitter) throws Exception {
-        try (Clocks.Participation participation = Clocks.participate(scheduler)) {
+        Clocks.Participation participation = Clocks.participate(scheduler);
+        try {
             long[] last = new long[1];
             boolean[] emitted = new boolean[1];
             upstream.collect(value -> {
@@ -41,6 +42,8 @@ final class FlowThrottle<T> implements Flow<T> {
                 last[0] = now;
                 emitter.emit(value);
             });
+        } finally {
+            participation.close();
         }
     }
 }

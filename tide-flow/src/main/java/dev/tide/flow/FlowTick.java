@@ -19,7 +19,8 @@ final class FlowTick implements Flow<Long> {
 
     @Override
     public void collect(Emitter<? super Long> emitter) throws Exception {
-        try (Clocks.Participation participation = Clocks.participate(scheduler)) {
+        Clocks.Participation participation = Clocks.participate(scheduler);
+        try {
             long start = scheduler.nanoTime();
             long slot = 0;
             while (true) {
@@ -29,6 +30,8 @@ final class FlowTick implements Flow<Long> {
                 long firstNotPassed = elapsed / periodNanos + (elapsed % periodNanos == 0 ? 0 : 1);
                 slot = Math.max(slot + 1, firstNotPassed);
             }
+        } finally {
+            participation.close();
         }
     }
 

@@ -25,8 +25,8 @@ final class FlowTimedChunk<T> implements Flow<List<T>> {
 
     @Override
     public void collect(Emitter<? super List<T>> emitter) throws Exception {
-        try (Clocks.Participation participation = Clocks.participate(scheduler);
-             TimedPump<T> pump = new TimedPump<T>(upstream, scheduler, "chunk", 1).start()) {
+        Clocks.Participation participation = Clocks.participate(scheduler);
+        try (TimedPump<T> pump = new TimedPump<T>(upstream, scheduler, "chunk", 1).start()) {
             List<T> chunk = new ArrayList<>();
             long due = Clocks.NO_DEADLINE;
             while (true) {
@@ -62,6 +62,8 @@ final class FlowTimedChunk<T> implements Flow<List<T>> {
                     case FAILED -> throw TimedPump.rethrow(event.error());
                 }
             }
+        } finally {
+            participation.close();
         }
     }
 }

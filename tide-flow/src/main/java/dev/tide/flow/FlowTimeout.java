@@ -27,8 +27,8 @@ final class FlowTimeout<T> implements Flow<T> {
 
     @Override
     public void collect(Emitter<? super T> emitter) throws Exception {
-        try (Clocks.Participation participation = Clocks.participate(scheduler);
-             TimedPump<T> pump = new TimedPump<T>(upstream, scheduler, "timeout", 1).start()) {
+        Clocks.Participation participation = Clocks.participate(scheduler);
+        try (TimedPump<T> pump = new TimedPump<T>(upstream, scheduler, "timeout", 1).start()) {
             long start = scheduler.nanoTime();
             long totalDeadline = total == null ? Clocks.NO_DEADLINE : Clocks.deadline(start, total);
             long count = 0;
@@ -50,6 +50,8 @@ final class FlowTimeout<T> implements Flow<T> {
                     case FAILED -> throw TimedPump.rethrow(event.error());
                 }
             }
+        } finally {
+            participation.close();
         }
     }
 

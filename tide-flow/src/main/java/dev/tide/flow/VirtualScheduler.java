@@ -19,10 +19,13 @@ import java.time.Duration;
  * the deadlines alone, not by how the threads are scheduled.
  *
  * <p><b>Participants.</b> A thread takes part while it collects a flow through one of Tide's time
- * operators (the thread that runs the terminal operation, and every thread those operators start), and
+ * operators (the thread that runs the terminal operation, and every thread those operators start), while
+ * it is registered with {@link #participate()} or was started by {@link #startParticipant(Runnable)}, and
  * while it waits in {@link #sleep}/{@link #sleepUntil} or in a {@link FlowQueue} built with this scheduler.
  * A thread that only calls {@link #sleep} takes part just for the sleep: it is woken in deadline order,
- * but afterwards time may move on while it keeps working. A participant blocked on something this
+ * but afterwards time may move on while it keeps working. So a test that runs work on threads of its own
+ * starts them with {@link #startParticipant(Runnable)}: otherwise time may jump ahead before such a thread
+ * has even started. A participant blocked on something this
  * scheduler does not see (a lock, a plain {@link java.util.concurrent.BlockingQueue}, the hand-off of a
  * concurrent operator that is not time-aware, I/O) counts as busy and holds time still; if it waits for
  * something that only happens later in virtual time, the test hangs. Keep virtual-time tests to flows of
@@ -53,6 +56,23 @@ public sealed interface VirtualScheduler extends Scheduler permits VirtualTime {
     }
 
     /**
+     * Registers the calling thread as a participant until the result is closed: while it is registered and
+     * not waiting on this scheduler, the clock does not move. Registrations nest.
+     *
+     * @return the registration; close it on the same thread, in a finally block or try-with-resources
+     */
+    Participation participate();
+
+    /**
+     * Starts a virtual thread that runs {@code body} as a participant: it is registered before it starts
+     * and until {@code body} returns, so the clock cannot move past anything it is about to do.
+     *
+     * @param body what the thread runs
+     * @return the started thread (join it to wait for the body)
+     */
+    Thread startParticipant(Runnable body);
+
+    /**
      * Moves the clock forward by {@code duration}. Every waiter whose deadline falls within is woken in
      * deadline order; before each step, and before returning, this call blocks until every participant
      * (other than the caller) is waiting again, so the effects of each step are complete when it returns.
@@ -77,4 +97,12 @@ public sealed interface VirtualScheduler extends Scheduler permits VirtualTime {
      * @return true for a scheduler made by {@link #autoAdvancing()}
      */
     boolean isAutoAdvancing();
+
+    /** A thread's registration as participant of a virtual scheduler; see {@link #participate()}. */
+    interface Participation extends AutoCloseable {
+
+        /** Ends the registration. Idempotent. */
+        @Override
+        void close();
+    }
 }

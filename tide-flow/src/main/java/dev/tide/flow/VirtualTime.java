@@ -129,6 +129,27 @@ final class VirtualTime implements VirtualScheduler {
     }
 
     @Override
+    public Participation participate() {
+        return register(Thread.currentThread());
+    }
+
+    @Override
+    public Thread startParticipant(Runnable body) {
+        java.util.Objects.requireNonNull(body, "body");
+        Clocks.Participation[] registration = new Clocks.Participation[1];
+        Thread thread = FlowThreads.newThread("participant", () -> {
+            try {
+                body.run();
+            } finally {
+                registration[0].close();
+            }
+        });
+        registration[0] = register(thread);
+        thread.start();
+        return thread;
+    }
+
+    @Override
     public String toString() {
         return "VirtualScheduler[" + (auto ? "auto-advancing" : "manual") + ", at " + elapsed() + "]";
     }

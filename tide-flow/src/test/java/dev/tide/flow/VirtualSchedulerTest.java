@@ -32,10 +32,16 @@ class VirtualSchedulerTest {
     void participantsWakeInDeadlineOrderWhateverTheThreadScheduling() throws InterruptedException {
         VirtualScheduler vs = Scheduler.virtual();
         List<String> log = Collections.synchronizedList(new ArrayList<>());
-        Thread a = sleeper(vs, log, "a", 10, 30, 50);
-        Thread b = sleeper(vs, log, "b", 20, 30, 40);
-        b.start();
-        a.start();
+        Thread a;
+        Thread b;
+        // the test thread holds time still while it starts both (their start order does not matter)
+        VirtualScheduler.Participation starting = vs.participate();
+        try {
+            b = sleeper(vs, log, "b", 20, 30, 40);
+            a = sleeper(vs, log, "a", 10, 30, 50);
+        } finally {
+            starting.close();
+        }
         a.join();
         b.join();
         // at 30 both wake: each logs before time moves on, in either order
@@ -44,11 +50,10 @@ class VirtualSchedulerTest {
         assertThat(log.subList(4, 6)).containsExactly("b@40", "a@50");
     }
 
-    /** A thread registered as participant before it starts (as operators do), until its body ends. */
+    /** A participant thread (registered before it starts, until its body ends) that logs its wake-ups. */
     private static Thread sleeper(VirtualScheduler vs, List<String> log, String name, long... at) {
-        Clocks.Participation[] own = new Clocks.Participation[1];
-        Thread thread = Thread.ofVirtual().unstarted(() -> {
-            try (Clocks.Participation p = own[0]) {
+        return vs.startParticipant(() -> {
+            try {
                 for (long millis : at) {
                     vs.sleepUntil(millis * 1_000_000);
                     log.add(name + "@" + vs.elapsed().toMillis());
@@ -57,15 +62,14 @@ class VirtualSchedulerTest {
                 throw new AssertionError(e);
             }
         });
-        own[0] = Clocks.participate(vs, thread);
-        return thread;
     }
 
     @Test
     void aBusyParticipantHoldsTimeStill() throws InterruptedException {
         VirtualScheduler vs = Scheduler.virtual();
         Thread sleeper;
-        try (Clocks.Participation self = Clocks.participate(vs)) {
+        VirtualScheduler.Participation self = vs.participate();
+        try {
             sleeper = Thread.ofVirtual().start(() -> {
                 try {
                     vs.sleep(Duration.ofSeconds(1));
@@ -75,6 +79,8 @@ class VirtualSchedulerTest {
             });
             await().until(() -> sleeper.getState() == Thread.State.WAITING);
             assertThat(vs.elapsed()).isZero();
+        } finally {
+            self.close();
         }
         sleeper.join();
         assertThat(vs.elapsed()).isEqualTo(Duration.ofSeconds(1));
@@ -87,8 +93,6 @@ class VirtualSchedulerTest {
         List<String> log = Collections.synchronizedList(new ArrayList<>());
         Thread a = sleeper(vs, log, "a", 10, 30);
         Thread b = sleeper(vs, log, "b", 20);
-        a.start();
-        b.start();
         await().until(() -> a.getState() == Thread.State.WAITING && b.getState() == Thread.State.WAITING);
         assertThat(vs.elapsed()).isZero();
         vs.advanceBy(Duration.ofMillis(25));
@@ -116,7 +120,8 @@ class VirtualSchedulerTest {
         AtomicReference<Duration> wokenAt = new AtomicReference<>();
         Thread waiter;
         lock.lock();
-        try (Clocks.Participation self = Clocks.participate(vs)) {
+        VirtualScheduler.Participation self = vs.participate();
+        try {
             waiter = Thread.ofVirtual().start(() -> {
                 lock.lock();
                 try {
@@ -135,6 +140,7 @@ class VirtualSchedulerTest {
             signal.signalAll();
         } finally {
             lock.unlock();
+            self.close();
         }
         waiter.join();
         assertThat(wokenAt.get()).isEqualTo(Duration.ofMillis(100));
@@ -145,7 +151,8 @@ class VirtualSchedulerTest {
         VirtualScheduler vs = Scheduler.virtual();
         AtomicReference<Throwable> thrown = new AtomicReference<>();
         Thread sleeper;
-        try (Clocks.Participation self = Clocks.participate(vs)) {
+        VirtualScheduler.Participation self = vs.participate();
+        try {
             sleeper = Thread.ofVirtual().start(() -> {
                 try {
                     vs.sleep(Duration.ofDays(1));
@@ -156,6 +163,8 @@ class VirtualSchedulerTest {
             await().until(() -> sleeper.getState() == Thread.State.WAITING);
             sleeper.interrupt();
             sleeper.join();
+        } finally {
+            self.close();
         }
         assertThat(thrown.get()).isInstanceOf(InterruptedException.class);
         assertThat(vs.elapsed()).isZero();
