@@ -913,7 +913,9 @@ final class RedisConsumerImpl implements RedisConsumer {
 
     /**
      * Moves entries delivered more than {@link RedisOptions#MAX_DELIVERIES} times to the dead-letter
-     * stream (XADD there, XACK here) and returns the others. Blocks.
+     * stream (XADD there, XACK here) and returns the others. An entry this consumer still holds counts
+     * too: every claim after {@link RedisOptions#AUTO_CLAIM_IDLE} is a delivery, as a visibility timeout
+     * that expired. Blocks.
      */
     List<StreamMessage<String, byte[]>> screenDeadLetters(ShardState s, List<StreamMessage<String, byte[]>> got) {
         if (deadLetter.isEmpty() || got.isEmpty() || noAck) {
@@ -936,11 +938,26 @@ final class RedisConsumerImpl implements RedisConsumer {
                             "origin-id", m.getId().getBytes(StandardCharsets.UTF_8)), wait, "XADD " + deadLetter);
                 }
                 Errors.await(c.xack(s.redisKey, groupName, m.getId()), wait, "XACK " + s.redisKey);
+                forget(s, EntryId.parse(m.getId()));
             } else {
                 keep.add(m);
             }
         }
         return keep;
+    }
+
+    /** Drops an entry this consumer may hold (it was dead-lettered): from the buffer and the bookkeeping. */
+    private void forget(ShardState s, EntryId id) {
+        lock.lock();
+        try {
+            if (s.buffered.remove(id)) {
+                buffer.removeIf(e -> e.shard() == s && id.equals(e.id()));
+            }
+            s.delivered.remove(id);
+            s.pendingAck.remove(id);
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
