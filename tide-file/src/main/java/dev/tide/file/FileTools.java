@@ -23,9 +23,9 @@ public final class FileTools {
     /** Exit status: the file could not be read or written (missing, not permitted, I/O error). */
     public static final int FAILED = 1;
     /** Exit status: the file ends inside a frame, as a crash while writing leaves it; {@code repair} fixes it. */
-    public static final int TORN = 2;
+    public static final int TORN = 3;
     /** Exit status: bytes before the end of the file do not follow the format. */
-    public static final int CORRUPT = 3;
+    public static final int CORRUPT = 4;
 
     /** The output formats of {@link #decode}: those of SeaStreamer's {@code ss-decode}. */
     public enum Format {
