@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
             ProduceCommand.class,
             ConsumeCommand.class,
             DemoCommand.class,
+            DecodeCommand.class, TailCommand.class, VerifyCommand.class, RepairCommand.class,
         })
 final class TideCommand implements Callable<Integer> {
 
