@@ -191,11 +191,11 @@ final class Reader {
             }
         }
         if (!replaying.isEmpty()) {
-            return new RedisConsumerImpl.Plan(replaying, replaying.stream().map(s -> s.replayCursor.toString()).toList(), true);
+            return new RedisConsumerImpl.Plan(replaying, replaying.stream().map(s -> s.replayCursor.toString()).toList(), true, true);
         }
         List<ShardState> all = List.copyOf(mine);
         List<String> ids = owner.group ? Collections.nCopies(all.size(), ">") : all.stream().map(s -> s.position.toString()).toList();
-        return new RedisConsumerImpl.Plan(all, ids, false);
+        return new RedisConsumerImpl.Plan(all, ids, false, false);
     }
 
     @SuppressWarnings("unchecked")

@@ -82,8 +82,13 @@ final class RedisConsumerImpl implements RedisConsumer {
     private record ShardRef(StreamKey key, ShardId shard) {
     }
 
-    /** One read: the keys, the ids to read after, and whether it replays pending entries. */
-    record Plan(List<ShardState> shards, List<String> ids, boolean replay) {
+    /**
+     * One read: the keys, the ids to read after, whether it replays this consumer's pending entries, and
+     * whether entries this consumer already holds are to be skipped (replays and claims return entries
+     * it may have handed out already; a plain {@code >} read returns an entry again only after the group
+     * was moved back, and then it is meant to be delivered again).
+     */
+    record Plan(List<ShardState> shards, List<String> ids, boolean replay, boolean skipHeld) {
     }
 
     record Ack(ShardState shard, EntryId id) {
@@ -898,7 +903,7 @@ final class RedisConsumerImpl implements RedisConsumer {
                 lock.lock();
                 try {
                     s.claimCursor = next;
-                    acks = accept(new Plan(List.of(s), List.of(), false), got);
+                    acks = accept(new Plan(List.of(s), List.of(), false, true), got);
                     changed.signalAll();
                 } finally {
                     lock.unlock();
@@ -990,7 +995,7 @@ final class RedisConsumerImpl implements RedisConsumer {
                 }
                 s.position = id;
             }
-            if (tracked && s.holds(id)) {
+            if (tracked && plan.skipHeld() && s.holds(id)) {
                 continue;
             }
             byte[] payload = sm.getBody() == null ? null : sm.getBody().get(backend.field);
