@@ -18,8 +18,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * of its body, so a thread that has been joined is never reported; a thread that was forgotten is
  * reported until its body ends. No ThreadLocal, no pooling: a virtual thread per task is cheap.
  *
- * Operators should not start threads directly: use FlowScope (workers feeding the collecting thread) or
- * FlowPull (a flow turned into a closeable pull iterator), which also join what they start.
+ * Operators should not start threads directly: use FlowScope (workers feeding the collecting thread, or
+ * one worker behind a pull iterator as in FlowIterator), which also joins what it starts. The one
+ * exception is FlowPublisher, whose thread belongs to a Reactive Streams subscription, not to a collection.
  */
 final class FlowThreads {
 

@@ -53,6 +53,8 @@ import org.junit.jupiter.api.function.Executable;
  *     expected element, the probe's finally block ran exactly once per collection, no element was pulled
  *     after the terminal returned, and (with earlyCancelPulls(k)) exactly k elements were pulled.
  *
+ * Sources (creation operators) use OperatorHarness.source("range") with the source itself as each
+ * scenario's input; the empty-input and upstream-error checks do not apply to them.
  * Operators whose order is not deterministic (merge, race) use satisfies(...) scenarios with their own
  * assertions (exact per-source order and the multiset) instead of emits(...).
  * Time operators on virtual time can replace how a flow is run with runWith(...); every check uses it.
