@@ -7,6 +7,7 @@ import dev.tide.StreamUrl;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
@@ -84,7 +85,7 @@ final class Converters {
     }
 
     private static <E extends Enum<E>> E choose(Class<E> type, String text,
-            java.util.function.Function<E, String> name) {
+            Function<E, String> name) {
         String wanted = text.strip().toLowerCase(Locale.ROOT).replace('_', '-');
         for (E e : type.getEnumConstants()) {
             if (name.apply(e).equals(wanted) || name.apply(e).replace("-", "").equals(wanted)) {

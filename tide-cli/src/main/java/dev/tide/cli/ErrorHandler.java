@@ -96,9 +96,14 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
         return cur;
     }
 
-    /** Whether a failure means that the reader of standard output went away. */
+    /**
+     * Whether a failure means that the reader of standard output went away: our own output noticed it,
+     * or an I/O failure (such as the stdio backend's writer failing) came while standard output reports
+     * an error.
+     */
     private boolean outputClosed(Throwable t) {
-        for (Throwable cur = t; cur != null; cur = cur.getCause()) {
+        boolean io = false;
+        for (Throwable cur = t; cur != null; cur = cur.getCause() == cur ? null : cur.getCause()) {
             if (cur instanceof OutputClosedException) {
                 return true;
             }
@@ -106,11 +111,10 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
                     && cur.getMessage().toLowerCase(Locale.ROOT).contains("broken pipe")) {
                 return true;
             }
-            if (cur.getCause() == cur) {
-                break;
-            }
+            io |= cur instanceof IOException
+                    || cur instanceof StreamException se && se.kind() == StreamException.Kind.IO;
         }
-        return ctx.out().checkError();
+        return io && ctx.out().checkError();
     }
 
     private static boolean verbose(ParseResult parseResult) {

@@ -9,6 +9,7 @@ import dev.tide.ProducerOptions;
 import dev.tide.StreamKey;
 import dev.tide.StreamUrl;
 import dev.tide.flow.Flow;
+import dev.tide.kafka.KafkaRelay;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -21,7 +22,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code tide relay}: a real-time consumer of one stream feeding a producer of another, payload only (the
  * output backend gives each message its own header). Ends when the input ends, such as at the end of
- * standard input, after flushing the output.
+ * standard input, after flushing the output. With {@code --transactional} between two Kafka topics it runs
+ * tide-kafka's exactly-once {@link KafkaRelay} instead.
  */
 @Command(name = "relay",
         description = {"Copies the messages of one stream to another, payload only, as they arrive.",
@@ -49,6 +51,13 @@ final class RelayCommand implements Callable<Integer> {
     @Option(names = "--count", paramLabel = "N", description = "Stop after relaying N messages (default: until the input ends).")
     Long count;
 
+    @Option(names = {"--transactional", "--exactly-once"},
+            description = {"Relay exactly once between two kafka:// topics on one cluster: each batch is written in one Kafka",
+                "transaction together with the input offsets, so stopping or killing the relay at any moment neither",
+                "loses nor duplicates a message for readers with kafka.isolation.level=read_committed. Run it again",
+                "with the same --input and --output to resume."})
+    boolean transactional;
+
     @Mixin
     BackendOptions.Connection connection;
 
@@ -73,6 +82,9 @@ final class RelayCommand implements Callable<Integer> {
                     + "): relaying a stream into itself never ends");
         }
         long limit = Args.limit(spec, count);
+        if (transactional) {
+            return relayExactlyOnce(limit);
+        }
         ConnectOptions connectOptions = connection.options();
         ConsumerOptions readOptions = consumerOptions.options(ConsumerOptions.realTime().reset(offset.reset()));
         ProducerOptions writeOptions = producerOptions.options();
@@ -89,6 +101,39 @@ final class RelayCommand implements Callable<Integer> {
             });
             producer.flush();
             tracker.check();
+        }
+        return 0;
+    }
+
+    /** {@code --transactional}: a {@link KafkaRelay} between the two topics, until stopped or the count is reached. */
+    private Integer relayExactlyOnce(long limit) {
+        if (!input.streamer().requireProtocol().equals("kafka") || !output.streamer().requireProtocol().equals("kafka")) {
+            throw new ParameterException(spec.commandLine(), "--transactional needs kafka:// for both --input and --output (got "
+                    + input + " and " + output + ")");
+        }
+        KafkaRelay.Builder builder = KafkaRelay.builder(input, output)
+                .connectOptions(connection.options())
+                .consumerOptions(consumerOptions.options(ConsumerOptions.realTime()))
+                .producerOptions(producerOptions.options())
+                .reset(offset.reset());
+        if (limit >= 0) {
+            builder.limit(limit);
+        }
+        try (Progress progress = Progress.start(ctx, "relay")) {
+            KafkaRelay relay = builder.transform(m -> {
+                progress.count();
+                return List.of(m.bytes());
+            }).build();
+            AutoCloseable registration = ctx.shutdown().register(relay);
+            try {
+                relay.run();
+            } finally {
+                try {
+                    registration.close();
+                } catch (Exception e) {
+                    // forgetting a registration does not fail
+                }
+            }
         }
         return 0;
     }
