@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -33,7 +32,6 @@ final class RealKafkaProducer implements KafkaProducer {
     private final org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> client;
     private final Duration closeTimeout;
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final Map<String, StreamKey> keys = new ConcurrentHashMap<>();
 
     private RealKafkaProducer(RealKafkaStreamer streamer, Optional<StreamKey> anchor,
                               org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> client, Duration closeTimeout) {
@@ -129,7 +127,7 @@ final class RealKafkaProducer implements KafkaProducer {
                 if (failure != null) {
                     receipt.completeExceptionally(Errors.translate(failure, "sending to " + key));
                 } else {
-                    receipt.complete(new Receipt(key(metadata.topic()), ShardId.of(metadata.partition()),
+                    receipt.complete(new Receipt(key, ShardId.of(metadata.partition()),
                             SeqNo.of(metadata.offset()), Instant.ofEpochMilli(metadata.timestamp())));
                 }
             });
@@ -142,10 +140,6 @@ final class RealKafkaProducer implements KafkaProducer {
             receipt.completeExceptionally(Errors.translate(e, "sending to " + key));
         }
         return receipt;
-    }
-
-    private StreamKey key(String topic) {
-        return keys.computeIfAbsent(topic, StreamKey::of);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.tide.kafka;
 
+import dev.tide.ConnectOptions;
 import dev.tide.StreamException;
 import dev.tide.StreamKey;
 import dev.tide.StreamReset;
@@ -50,6 +51,7 @@ final class TransactionalRelay implements KafkaRelay {
     private static final Duration POLL = Duration.ofMillis(500);
 
     private final StreamUrl input;
+    private final ConnectOptions connectOptions;
     private final StreamKey outputTopic;
     private final List<String> inputTopics;
     private final Map<String, Object> consumerProps;
@@ -64,10 +66,12 @@ final class TransactionalRelay implements KafkaRelay {
     private final ReentrantLock lock = new ReentrantLock();
     private org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> active;
 
-    private TransactionalRelay(StreamUrl input, StreamKey outputTopic, Map<String, Object> consumerProps,
+    private TransactionalRelay(StreamUrl input, ConnectOptions connectOptions, StreamKey outputTopic,
+                               Map<String, Object> consumerProps,
                                Map<String, Object> producerProps, StreamReset reset, long limit,
                                Function<? super KafkaMessage, ? extends Iterable<byte[]>> transform) {
         this.input = input;
+        this.connectOptions = connectOptions;
         this.outputTopic = outputTopic;
         this.inputTopics = input.keys().stream().map(StreamKey::name).toList();
         this.consumerProps = consumerProps;
@@ -119,7 +123,7 @@ final class TransactionalRelay implements KafkaRelay {
         producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
         producerProps.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         producerProps.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        return new TransactionalRelay(b.input, outputTopic, consumerProps, producerProps, b.reset, b.limit, b.transform);
+        return new TransactionalRelay(b.input, b.connect, outputTopic, consumerProps, producerProps, b.reset, b.limit, b.transform);
     }
 
     @Override
@@ -131,6 +135,8 @@ final class TransactionalRelay implements KafkaRelay {
         org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> consumer = null;
         org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> producer = null;
         try {
+            // Fail within the connect timeout, as a streamer does, rather than after max.block.ms.
+            RealKafkaStreamer.connect(input, connectOptions).close();
             consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(consumerProps);
             producer = new org.apache.kafka.clients.producer.KafkaProducer<>(producerProps);
             lock.lock();

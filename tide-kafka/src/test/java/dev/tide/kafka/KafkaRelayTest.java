@@ -41,6 +41,19 @@ class KafkaRelayTest {
     }
 
     @Test
+    void anUnreachableClusterIsAConnectError() throws Exception {
+        int port;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
+        }
+        KafkaRelay relay = KafkaRelay.builder(StreamUrl.parse("kafka://127.0.0.1:" + port + "/a"),
+                        StreamUrl.parse("kafka://127.0.0.1:" + port + "/b"))
+                .connectOptions(ConnectOptions.defaults().timeout(Duration.ofSeconds(1)))
+                .build();
+        assertKind(StreamException.Kind.CONNECT, relay::run);
+    }
+
+    @Test
     void relaysTransformsAndStopsAtTheLimit() throws Exception {
         String base = KafkaTesting.broker().uri() + "/";
         StreamKey in = KafkaTesting.topic("relay-in");
