@@ -52,10 +52,10 @@ final class RelayCommand implements Callable<Integer> {
     Long count;
 
     @Option(names = {"--transactional", "--exactly-once"},
-            description = {"Relay exactly once between two kafka:// topics on one cluster: each batch is written in one Kafka",
-                "transaction together with the input offsets, so stopping or killing the relay at any moment neither",
-                "loses nor duplicates a message for readers with kafka.isolation.level=read_committed. Run it again",
-                "with the same --input and --output to resume."})
+            description = "Relay exactly once between two kafka:// topics on one cluster: each batch is written in one "
+                    + "Kafka transaction together with the input offsets, so stopping or killing the relay at any moment "
+                    + "neither loses nor duplicates a message for readers with kafka.isolation.level=read_committed. "
+                    + "Run it again with the same --input and --output to resume.")
     boolean transactional;
 
     @Mixin

@@ -79,9 +79,10 @@ final class RealKafkaStreamer implements KafkaStreamer {
                 || translated.kind() == StreamException.Kind.INTERRUPTED)) {
             return translated;
         }
+        String why = cause instanceof java.util.concurrent.TimeoutException ? ""
+                : ": " + cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : " (" + cause.getMessage() + ")");
         return new StreamException(StreamException.Kind.CONNECT, "no Kafka cluster answered at " + config.bootstrap()
-                + " (" + url.streamer() + ") within " + timeout + ": " + cause.getClass().getSimpleName()
-                + (cause.getMessage() == null ? "" : " (" + cause.getMessage() + ")"), cause);
+                + " (" + url.streamer() + ") within " + timeout.toMillis() + " ms" + why, cause);
     }
 
     @Override
