@@ -172,9 +172,9 @@ final class FlowScope<T> implements AutoCloseable {
     }
 
     /**
-     * Queues a control value for the collecting thread, ahead of nothing and behind what is queued; it
-     * never blocks and does not count against the capacity. {@link #next()} returns it wrapped so the
-     * caller can tell it from an element: see {@link #isControl} and {@link #controlValue}.
+     * Queues a control value for the collecting thread behind what is already queued; it never blocks and
+     * does not count against the capacity. {@link #nextEntry()} returns it wrapped so the caller can tell
+     * it from an element: see {@link #isControl} and {@link #controlValue}.
      */
     void offerControl(Object value) {
         lock.lock();
