@@ -29,10 +29,17 @@ final class Errors {
         return t;
     }
 
-    /** The server's error text if {@code t} is an error reply, else null. */
+    /** The server's error text if {@code t} is (or was caused by) an error reply, else null. */
     static String serverError(Throwable t) {
-        Throwable u = unwrap(t);
-        return u instanceof RedisCommandExecutionException e ? String.valueOf(e.getMessage()) : null;
+        for (Throwable u = t; u != null; u = u.getCause()) {
+            if (u instanceof RedisCommandExecutionException e) {
+                return String.valueOf(e.getMessage());
+            }
+            if (u.getCause() == u) {
+                break;
+            }
+        }
+        return null;
     }
 
     /** Whether {@code t} means the connection is broken or closed (as opposed to an error reply). */

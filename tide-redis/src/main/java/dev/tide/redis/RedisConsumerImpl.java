@@ -17,6 +17,7 @@ import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XAutoClaimArgs;
 import io.lettuce.core.XClaimArgs;
 import io.lettuce.core.XGroupCreateArgs;
+import io.lettuce.core.XPendingArgs;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
@@ -863,7 +864,11 @@ final class RedisConsumerImpl implements RedisConsumer {
         }
     }
 
-    /** LOAD_BALANCED failover: claims, for this consumer, entries other members left idle too long. */
+    /**
+     * LOAD_BALANCED failover: when another member left entries unacknowledged for longer than the idle
+     * threshold, claims idle entries for this consumer with XAUTOCLAIM, following its cursor page by page
+     * (a round may span several housekeeping turns while the buffer is full).
+     */
     private void claim() {
         List<ShardState> all;
         lock.lock();
@@ -873,6 +878,16 @@ final class RedisConsumerImpl implements RedisConsumer {
             lock.unlock();
         }
         for (ShardState s : all) {
+            boolean resuming;
+            lock.lock();
+            try {
+                resuming = !s.claimCursor.equals(EntryId.ZERO);
+            } finally {
+                lock.unlock();
+            }
+            if (!resuming && !othersIdle(s)) {
+                continue;
+            }
             while (true) {
                 EntryId cursor;
                 lock.lock();
@@ -914,6 +929,26 @@ final class RedisConsumerImpl implements RedisConsumer {
                 }
             }
         }
+    }
+
+    /**
+     * Whether another member holds an entry of this shard unacknowledged for longer than
+     * {@link RedisOptions#AUTO_CLAIM_IDLE} ({@code XPENDING … IDLE}), so a claim round is due. A member
+     * never starts a round for its own entries: the application is still working on them.
+     */
+    private boolean othersIdle(ShardState s) {
+        XPendingArgs<String> args = XPendingArgs.Builder.<String>xpending(groupName, Range.create("-", "+"), Limit.from(batchSize))
+                .idle(claimIdle);
+        List<PendingMessage> idle;
+        try {
+            idle = Errors.await(backend.control.async().xpending(s.redisKey, args), wait, "XPENDING " + s.redisKey + " " + groupName);
+        } catch (StreamException e) {
+            if (String.valueOf(e.getMessage()).contains("NOGROUP")) {
+                return false;
+            }
+            throw e;
+        }
+        return idle.stream().anyMatch(p -> !consumerName.equals(p.getConsumer()));
     }
 
     /**
@@ -1109,28 +1144,27 @@ final class RedisConsumerImpl implements RedisConsumer {
         if (mode != ConsumerMode.LOAD_BALANCED) {
             return;
         }
-        Map<ShardState, List<String>> held = new LinkedHashMap<>();
+        List<ShardState> all;
         lock.lock();
         try {
-            for (ShardState s : shards.values()) {
-                TreeSet<EntryId> ids = new TreeSet<>();
-                ids.addAll(s.buffered);
-                ids.addAll(s.delivered);
-                ids.addAll(s.pendingAck);
-                if (!ids.isEmpty()) {
-                    held.put(s, ids.stream().map(EntryId::toString).toList());
-                }
-            }
+            all = new ArrayList<>(shards.values());
         } finally {
             lock.unlock();
         }
-        // Make them look idle for long, so the next XAUTOCLAIM of any other member takes them.
-        List<RedisFuture<List<StreamMessage<String, byte[]>>>> futures = new ArrayList<>();
-        held.forEach((s, ids) -> futures.add(backend.control.async().xclaim(s.redisKey,
-                io.lettuce.core.Consumer.from(groupName, consumerName), XClaimArgs.Builder.justid().idle(HAND_BACK_IDLE),
-                ids.toArray(String[]::new))));
-        for (RedisFuture<?> f : futures) {
-            Errors.await(f, wait, "handing messages back to group " + groupName);
+        // Everything still pending for this member (another may have claimed some meanwhile) is made to
+        // look idle for long, so the next XAUTOCLAIM of any other member takes it.
+        io.lettuce.core.Consumer<String> me = io.lettuce.core.Consumer.from(groupName, consumerName);
+        Map<ShardState, RedisFuture<List<PendingMessage>>> pending = new LinkedHashMap<>();
+        for (ShardState s : all) {
+            pending.put(s, backend.control.async().xpending(s.redisKey, me, Range.create("-", "+"), Limit.from(100_000)));
+        }
+        for (Map.Entry<ShardState, RedisFuture<List<PendingMessage>>> p : pending.entrySet()) {
+            String[] back = Errors.await(p.getValue(), wait, "XPENDING " + p.getKey().redisKey + " " + groupName).stream()
+                    .map(PendingMessage::getId).toArray(String[]::new);
+            if (back.length > 0) {
+                Errors.await(backend.control.async().xclaim(p.getKey().redisKey, me,
+                        XClaimArgs.Builder.justid().idle(HAND_BACK_IDLE), back), wait, "handing messages back to group " + groupName);
+            }
         }
     }
 
