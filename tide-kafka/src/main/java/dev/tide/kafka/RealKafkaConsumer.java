@@ -39,6 +39,7 @@ import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
@@ -93,6 +94,9 @@ final class RealKafkaConsumer implements KafkaConsumer {
     /** A commit: {@code offset} is the next offset to read, the processed message's offset plus one. */
     private record CommitRequest(TopicPartition partition, long offset, boolean sync, CompletableFuture<Void> done) {
     }
+
+    /** The longest single wait of {@link #poll}: longer ones would overflow the nanosecond clock arithmetic. */
+    private static final Duration MAX_WAIT = Duration.ofDays(365);
 
     private final RealKafkaStreamer streamer;
     private final List<StreamKey> keys;
@@ -478,22 +482,23 @@ final class RealKafkaConsumer implements KafkaConsumer {
             return;
         }
         Set<TopicPartition> set = new HashSet<>(partitions);
-        Map<TopicPartition, OffsetAndMetadata> committed = call(() -> client.committed(set));
-        Map<TopicPartition, OffsetAndMetadata> start = new HashMap<>();
-        for (TopicPartition tp : set) {
-            if (committed.get(tp) == null) {
-                start.put(tp, new OffsetAndMetadata(call(() -> client.position(tp))));
+        try {
+            Map<TopicPartition, OffsetAndMetadata> committed = call(() -> client.committed(set));
+            Map<TopicPartition, OffsetAndMetadata> start = new HashMap<>();
+            for (TopicPartition tp : set) {
+                if (committed.get(tp) == null) {
+                    start.put(tp, new OffsetAndMetadata(call(() -> client.position(tp))));
+                }
             }
-        }
-        if (!start.isEmpty()) {
-            try {
+            if (!start.isEmpty()) {
                 call(() -> {
                     client.commitSync(start);
                     return null;
                 });
-            } catch (RebalanceInProgressException | CommitFailedException e) {
-                // The partitions are moving again; their next owner anchors them.
             }
+        } catch (KafkaException e) {
+            // Best effort: the partitions are moving again (their next owner anchors them) or the
+            // coordinator did not answer; reading goes on from the reset position either way.
         }
     }
 
@@ -698,7 +703,8 @@ final class RealKafkaConsumer implements KafkaConsumer {
 
     @Override
     public Optional<Message> poll(Duration timeout) {
-        long deadline = System.nanoTime() + Math.max(0, Math.min(timeout.toNanos(), Long.MAX_VALUE / 4));
+        Duration capped = timeout.isNegative() ? Duration.ZERO : timeout.compareTo(MAX_WAIT) > 0 ? MAX_WAIT : timeout;
+        long deadline = System.nanoTime() + capped.toNanos();
         return Optional.ofNullable(took(buffer.take(deadline, false)));
     }
 
