@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
  * {@link RedisOptions#BLOCK} on the server), hand it to the buffer. It recovers from lost connections (reconnecting with back-off for
  * up to {@link RedisBackend#reconnectTimeout}), redirections (MOVED: reload the slot map and follow;
  * ASK: one read with ASKING on the importing node), a lost group (NOGROUP: create it again) and a
- * busy cluster (TRYAGAIN, CLUSTERDOWN, LOADING: back off); any other error fails the consumer.
+ * busy cluster or a key that went away (TRYAGAIN, CLUSTERDOWN, LOADING, UNBLOCKED: back off); any other
+ * error fails the consumer.
  */
 final class Reader {
 
@@ -327,8 +328,10 @@ final class Reader {
                 }
                 return true;
             }
+            // UNBLOCKED: the key went away under a blocked XREADGROUP (deleted, or migrated to another node)
             if (err.startsWith("TRYAGAIN") || err.startsWith("CLUSTERDOWN") || err.startsWith("LOADING")
-                    || err.startsWith("MASTERDOWN") || err.startsWith("BUSY") || err.startsWith("READONLY")) {
+                    || err.startsWith("MASTERDOWN") || err.startsWith("BUSY") || err.startsWith("READONLY")
+                    || err.startsWith("UNBLOCKED")) {
                 return backOff();
             }
             owner.fail(new StreamException(StreamException.Kind.BACKEND, "reading " + describe() + ": " + err, Errors.unwrap(e)));

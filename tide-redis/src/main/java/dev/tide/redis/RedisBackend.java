@@ -217,7 +217,9 @@ final class RedisBackend implements AutoCloseable {
     private static StatefulRedisClusterConnection<String, byte[]> connectCluster(RedisClusterClient client, List<RedisURI> seeds,
             Duration timeout, StreamUrl url) {
         try {
-            return client.connectAsync(CODEC).get(timeout.toNanos() + 500_000_000L, TimeUnit.NANOSECONDS);
+            return client.refreshPartitionsAsync().toCompletableFuture()
+                    .thenCompose(loaded -> client.connectAsync(CODEC))
+                    .get(timeout.toNanos() + 500_000_000L, TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             throw StreamException.interrupted(e, "connecting to the cluster " + url.streamer());
         } catch (Exception e) {
