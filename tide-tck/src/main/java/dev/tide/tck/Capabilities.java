@@ -9,9 +9,12 @@ import java.util.OptionalLong;
 import java.util.Set;
 
 /**
- * What a backend under test can do: the conformance suite runs the scenarios of every {@link Feature}
- * the backend has and, for a feature it lacks, checks that the call fails with
- * {@link dev.tide.StreamException.Kind#UNSUPPORTED} where the API says so. Immutable and thread-safe.
+ * What a backend under test can do. The conformance suite checks every {@link Feature} both ways: where
+ * the backend claims it, the scenarios check the behaviour the feature promises; where it does not, they
+ * check the documented behaviour of its absence (each flag below states both), mostly that the call fails
+ * with {@link dev.tide.StreamException.Kind#UNSUPPORTED} and leaves the consumer or producer usable.
+ * Nothing is skipped, so a claim that is too small fails just as one that is too large. Immutable and
+ * thread-safe.
  *
  * <p>Start from {@link #all()} (everything the in-memory reference backend does) and remove what the
  * backend lacks, or from {@link #none()} and add:
@@ -27,84 +30,124 @@ import java.util.Set;
  */
 public record Capabilities(Set<Feature> features, OptionalLong firstSeq, Duration timestampResolution) {
 
-    /** One thing a backend may or may not do. */
+    /**
+     * One thing a backend may or may not do. Each flag says what the suite checks with it and without it.
+     * "Reads on" means a marker message sent afterwards is the next one the consumer receives.
+     */
     public enum Feature {
         /**
-         * A {@code REAL_TIME} consumer with {@link dev.tide.StreamReset#LATEST} (the default) receives only
-         * messages sent after it was created (and {@link AbstractStreamerConformanceTest#awaitReady}
-         * returned).
+         * With: a {@code REAL_TIME} consumer with {@link dev.tide.StreamReset#LATEST} (the default)
+         * receives only messages sent after it was created (and
+         * {@link AbstractStreamerConformanceTest#awaitReady} returned). Without: it may also receive some
+         * of the messages sent before, but only the latest ones, in order, ahead of the newer ones.
          */
         LATEST_START,
         /**
-         * A consumer with {@link dev.tide.StreamReset#EARLIEST} replays the messages stored before it was
-         * created.
+         * With: a consumer with {@link dev.tide.StreamReset#EARLIEST} ({@code REAL_TIME}, or a new
+         * {@code RESUMABLE} or {@code LOAD_BALANCED} group) replays the messages stored before it was
+         * created, then continues live. Without: it starts like {@code LATEST}, with the messages sent after
+         * it was ready.
          */
         EARLIEST_REPLAY,
         /**
-         * The data outlives the connection: messages and commits are still there after closing the
-         * {@link dev.tide.Streamer} and connecting again ({@link AbstractStreamerConformanceTest#restart}).
+         * With: the data outlives the connection: messages and commits are still there after closing the
+         * {@link dev.tide.Streamer} and connecting again ({@link AbstractStreamerConformanceTest#restart});
+         * the suite reads the old messages with an {@code EARLIEST} consumer ({@link #EARLIEST_REPLAY}) or,
+         * failing that, {@link #REWIND}, and fails if the backend has neither. Without: after a restart an
+         * {@code EARLIEST} consumer starts with the messages sent after it was ready.
          */
         PERSISTENT,
         /**
-         * A receipt carries exactly the header (key, shard, sequence number, timestamp) consumers later
-         * see for that message.
+         * With: a receipt carries exactly the header (key, shard, sequence number, timestamp) consumers
+         * later see for that message, receipts of one producer in increasing sequence order. Without: a
+         * receipt still names the stream and shard the message went to; its sequence number and timestamp
+         * are not checked.
          */
         REAL_RECEIPTS,
         /**
-         * Sequence numbers of one stream and shard are contiguous: each message's is the previous one's
-         * plus one (not so on Redis, whose numbers come from time-based entry ids).
+         * With: sequence numbers of one stream and shard are contiguous: each message's is the previous
+         * one's plus one. Without (Redis, whose numbers come from time-based entry ids): they still strictly
+         * increase within each shard.
          */
         CONTIGUOUS_SEQ,
-        /** Payloads may be any bytes, including newlines and invalid UTF-8 (not so on stdio). */
+        /**
+         * With: payloads may be any bytes, including none, newlines and invalid UTF-8, and arrive byte for
+         * byte. Without (stdio): payloads are UTF-8 text without line breaks; {@code send} of anything else
+         * does not throw but returns a receipt future that fails with
+         * {@link dev.tide.StreamException.Kind#FORMAT}, nothing is delivered, and the producer goes on.
+         */
         BINARY_PAYLOADS,
-        /** {@link dev.tide.Consumer#seek}: the first message whose timestamp is at least t. */
+        /**
+         * With: {@link dev.tide.Consumer#seek} moves to the first message whose timestamp is at least t.
+         * Without: {@code seek} throws {@link dev.tide.StreamException.Kind#UNSUPPORTED} and the consumer
+         * reads on from where it was.
+         */
         SEEK_BY_TIME,
         /**
-         * {@link dev.tide.Consumer#rewind}: {@code BEGINNING}, {@code END} and {@code at(n)} = the first
-         * message whose sequence number is at least n.
+         * With: {@link dev.tide.Consumer#rewind}: {@code BEGINNING}, {@code END} and {@code at(n)} = the first
+         * message whose sequence number is at least n, on every shard unless some are assigned. Without:
+         * each of the three throws {@link dev.tide.StreamException.Kind#UNSUPPORTED} and the consumer reads
+         * on from where it was.
          */
         REWIND,
         /**
-         * A stream has several shards: messages sent to different shards are stored and delivered with
-         * their shard, each shard with its own order and sequence numbers, and
-         * {@link dev.tide.Consumer#assign} narrows seek and rewind to some of them. The suite's shard
-         * scenarios also need {@link #EXPLICIT_SHARD_SEND} to put messages on a chosen shard.
+         * With: a stream has several shards: messages sent to different shards are stored and delivered with
+         * their shard, each shard with its own order and sequence numbers, a shard that gets its first
+         * message late is still read, and {@link dev.tide.Consumer#assign} narrows seek and rewind to some
+         * shards. The suite needs {@link #EXPLICIT_SHARD_SEND} as well to put messages on chosen shards.
+         * Without (or without {@link #EXPLICIT_SHARD_SEND}): a stream has only shard 0; a send that names
+         * another shard throws {@link dev.tide.StreamException.Kind#UNSUPPORTED}, and one that names shard
+         * 0 is delivered with shard 0.
          */
         SHARDS,
-        /** {@link dev.tide.Producer#send(dev.tide.StreamKey, dev.tide.ShardId, byte[])} puts a message on the given shard. */
+        /**
+         * With: {@link dev.tide.Producer#send(dev.tide.StreamKey, dev.tide.ShardId, byte[])} puts a message on
+         * the given shard. Without: that call throws {@link dev.tide.StreamException.Kind#UNSUPPORTED} for
+         * any shard but 0, naming shard 0 is the same as naming none, and the producer goes on.
+         */
         EXPLICIT_SHARD_SEND,
         /**
-         * {@link dev.tide.ConsumerMode#RESUMABLE}: a consumer resumes after its group's last commit when it
-         * is created again (after {@link AbstractStreamerConformanceTest#restart} when {@link #PERSISTENT}).
+         * With: {@link dev.tide.ConsumerMode#RESUMABLE}: a consumer resumes after its group's last commit on
+         * each shard when it is created again (after {@link AbstractStreamerConformanceTest#restart} when
+         * {@link #PERSISTENT}); without a commit it starts per its reset; without a group it uses the host
+         * default. Without: creating a {@code RESUMABLE} consumer, with or without a group, throws
+         * {@link dev.tide.StreamException.Kind#UNSUPPORTED} and the connection still serves.
          */
         RESUMABLE,
         /**
-         * {@link dev.tide.ConsumerMode#LOAD_BALANCED}: the members of a group share the group's streams,
-         * each message going to one member.
+         * With: {@link dev.tide.ConsumerMode#LOAD_BALANCED}: the members of a group share the group's
+         * streams, each message going to exactly one member and every member getting a share; a new group
+         * starts per its reset. Without: creating a {@code LOAD_BALANCED} consumer throws
+         * {@link dev.tide.StreamException.Kind#UNSUPPORTED} ({@code CONSUMER_GROUP_NOT_SET} is also accepted
+         * when no group is given), and none of the group refinements ({@link #TAKEOVER_ON_CLOSE},
+         * {@link #GROUP_OUTLIVES_MEMBERS}, {@link #GROUP_ROUND_ROBIN_BY_SEQ}) may be claimed.
          */
         LOAD_BALANCED,
         /**
-         * A {@code LOAD_BALANCED} group keeps its place when all its members have left: a member joining
-         * later resumes after the group's commits and receives what was sent meanwhile (not so on stdio,
-         * which stores nothing).
+         * With: a {@code LOAD_BALANCED} group keeps its place when all its members have left: a member
+         * joining later resumes after the group's commits and receives what was sent meanwhile. Without
+         * (stdio, which stores nothing): what was sent while the group had no member reaches none of its
+         * later members; a new member starts with what is sent after it joined.
          */
         GROUP_OUTLIVES_MEMBERS,
         /**
-         * Closing a {@code LOAD_BALANCED} member hands its uncommitted messages to the remaining members
-         * (within {@link AbstractStreamerConformanceTest#patience()}).
+         * With: closing a {@code LOAD_BALANCED} member hands its uncommitted messages, received or not, to the
+         * remaining members (within {@link AbstractStreamerConformanceTest#patience()}). Without: messages
+         * the closed member had received never reach the others (a backend may still hand over those it had
+         * not received yet, as stdio does); each message still reaches at most one member.
          */
         TAKEOVER_ON_CLOSE,
         /**
-         * A group splits messages by sequence number: of n members (in creation order), member
-         * {@code seq % n} receives the message (SeaStreamer's stdio and file rule). Without this flag
-         * the suite only checks that each message reaches exactly one member and that every member gets
-         * a share.
+         * With: a group splits messages by sequence number: of n members (in creation order), member
+         * {@code seq % n} receives the message (SeaStreamer's stdio and file rule). Without: only the
+         * generic split is checked: each message reaches exactly one member and every member gets a share.
          */
         GROUP_ROUND_ROBIN_BY_SEQ,
         /**
-         * Backend options with the backend's prefix and an unknown name fail with
-         * {@link dev.tide.StreamException.Kind#INVALID_OPTION} naming the option (Kafka passes unknown
-         * {@code kafka.*} names through to its client instead).
+         * With: backend options with the backend's prefix and an unknown name fail with
+         * {@link dev.tide.StreamException.Kind#INVALID_OPTION} naming the option, for consumers and producers.
+         * Without (Kafka passes unknown {@code kafka.*} names through to its client): such an option is
+         * accepted, and a consumer and a producer made with it work.
          */
         REJECTS_UNKNOWN_OPTIONS
     }
