@@ -42,11 +42,12 @@ import org.junit.jupiter.api.Nested;
  * }
  * }</pre>
  *
- * <p>The scenarios are grouped by concern into {@link Nested} classes declared here ({@link Delivery},
- * {@link RealTime}, {@link Resumable}, {@link LoadBalanced}, {@link Positioning}, {@link Shards},
- * {@link Lifecycle}, {@link Misuse}); JUnit runs them for every subclass, with this class's lifecycle
+ * <p>The scenarios are grouped by concern into {@link Nested} classes declared here ({@code Delivery},
+ * {@code RealTime}, {@code Resumable}, {@code LoadBalanced}, {@code Positioning}, {@code Shards},
+ * {@code Lifecycle}, {@code Misuse}); JUnit runs them for every subclass, with this class's lifecycle
  * around each scenario. Their code lives in one package-private {@code *Scenarios} class per family, which
- * reaches the hooks and helpers below through the enclosing test instance.
+ * reaches the hooks and helpers below through the enclosing test instance. A subclass may add its own
+ * backend-specific tests beside them.
  *
  * <p>Each test gets a fresh connection ({@link #streamer()}) and fresh stream keys
  * ({@link #newStreamKey}) and group names ({@link #newGroupName}), so tests never see each other's
