@@ -322,7 +322,10 @@ final class RedisBackend implements AutoCloseable {
     // ------------------------------------------------------------------ connections
 
     /**
-     * A new connection of its own (standalone or cluster), reconnecting by itself, for a producer.
+     * A new connection of its own, for a producer. Standalone: a plain connection that does not
+     * reconnect by itself and rejects commands once lost, so the producer sees every failed command and
+     * re-sends them in order on a new connection. Cluster: a cluster connection (Lettuce reconnects its
+     * node connections and follows redirections).
      *
      * @throws StreamException {@link StreamException.Kind#CONNECT} if it cannot be opened
      */
@@ -331,7 +334,7 @@ final class RedisBackend implements AutoCloseable {
             StatefulRedisClusterConnection<String, byte[]> c = connectCluster(clusterClient, seeds, connectTimeout, url);
             return new Link(c, c.async());
         }
-        StatefulRedisConnection<String, byte[]> c = connectStandalone(client, seeds.get(0), connectTimeout);
+        StatefulRedisConnection<String, byte[]> c = connectStandalone(nodeClient, seeds.get(0), connectTimeout);
         return new Link(c, c.async());
     }
 

@@ -13,6 +13,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
@@ -60,12 +61,15 @@ final class RedisProducerImpl implements RedisProducer {
     private final int batchSize;
     private final long lingerNanos;
     private final int maxInFlight;
-    private final RedisBackend.Link link;
+    /** Written by the sender thread only (replaced after a lost connection); read by close() after the sender ended. */
+    private volatile RedisBackend.Link link;
     private final Semaphore inFlight;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition ready = lock.newCondition();
     private final ArrayDeque<Op> queue = new ArrayDeque<>();
+    /** Sends that failed because the connection was lost, by dispatch number, to send again in order. */
+    private final TreeMap<Long, Send> retry = new TreeMap<>();
     private boolean closed;
     private boolean stopping;
     private final Thread sender;
@@ -230,15 +234,20 @@ final class RedisProducerImpl implements RedisProducer {
 
     // ------------------------------------------------------------------ sender thread
 
+    /** Dispatch numbers; sender thread only. */
+    private long dispatched;
+
     private void runSender() {
         List<Op> batch = new ArrayList<>(Math.min(batchSize, 4096));
         while (true) {
             boolean idleFlush = false;
+            boolean recover = false;
             lock.lock();
             try {
-                while (queue.isEmpty() && !stopping) {
-                    if (backend.cluster && inFlight.availablePermits() < maxInFlight) {
-                        // Lettuce re-sends redirected commands without flushing them: flush while answers are due.
+                while (queue.isEmpty() && retry.isEmpty() && !stopping) {
+                    if (inFlight.availablePermits() < maxInFlight) {
+                        // Lettuce may write commands (re-sent redirections, replays) without flushing them:
+                        // flush while answers are due.
                         if (!ready.await(2, TimeUnit.MILLISECONDS)) {
                             idleFlush = true;
                             break;
@@ -247,13 +256,15 @@ final class RedisProducerImpl implements RedisProducer {
                         ready.await();
                     }
                 }
-                if (!idleFlush) {
+                if (!retry.isEmpty()) {
+                    recover = true;
+                } else if (!idleFlush) {
                     if (queue.isEmpty()) {
                         break;
                     }
                     if (lingerNanos > 0 && queue.size() < batchSize && !stopping) {
                         long left = lingerNanos;
-                        while (left > 0 && queue.size() < batchSize && !stopping) {
+                        while (left > 0 && queue.size() < batchSize && !stopping && retry.isEmpty()) {
                             left = ready.awaitNanos(left);
                         }
                     }
@@ -266,6 +277,10 @@ final class RedisProducerImpl implements RedisProducer {
                 Thread.currentThread().interrupt();
             } finally {
                 lock.unlock();
+            }
+            if (recover) {
+                recover();
+                continue;
             }
             if (idleFlush) {
                 link.connection().flushCommands();
@@ -282,11 +297,11 @@ final class RedisProducerImpl implements RedisProducer {
             switch (op) {
                 case Send s -> write(s);
                 case Barrier b -> {
-                    drain();
+                    settle();
                     b.done().complete(null);
                 }
                 case Trim t -> {
-                    drain();
+                    settle();
                     try {
                         t.done().complete(trimNow(t));
                     } catch (RuntimeException e) {
@@ -303,20 +318,20 @@ final class RedisProducerImpl implements RedisProducer {
             link.connection().flushCommands();
             inFlight.acquireUninterruptibly();
         }
+        long number = ++dispatched;
         RedisFuture<String> f;
         try {
             f = link.async().xadd(s.redisKey(), backend.field, s.payload());
         } catch (RuntimeException e) {
-            inFlight.release();
-            s.receipt().completeExceptionally(Errors.translate(e, "XADD " + s.redisKey()));
+            failed(s, number, e);
             return;
         }
         f.whenComplete((id, error) -> {
-            inFlight.release();
             if (error != null) {
-                s.receipt().completeExceptionally(Errors.translate(error, "XADD " + s.redisKey()));
+                failed(s, number, error);
                 return;
             }
+            inFlight.release();
             try {
                 EntryId eid = EntryId.parse(id);
                 s.receipt().complete(new Receipt(s.key(), s.shard(), eid.seq(s.redisKey()), eid.timestamp()));
@@ -326,11 +341,126 @@ final class RedisProducerImpl implements RedisProducer {
         });
     }
 
-    /** Flushes and waits until every command written so far is answered. */
+    /** A send failed: a lost connection sends it again (in dispatch order), anything else fails its receipt. */
+    private void failed(Send s, long number, Throwable error) {
+        if (Errors.serverError(error) == null && Errors.isConnectionProblem(error)
+                && !(Errors.unwrap(error) instanceof io.lettuce.core.RedisCommandTimeoutException)) {
+            lock.lock();
+            try {
+                retry.put(number, s);
+                ready.signal();
+            } finally {
+                lock.unlock();
+            }
+            inFlight.release();
+            return;
+        }
+        inFlight.release();
+        s.receipt().completeExceptionally(Errors.translate(error, "XADD " + s.redisKey()));
+    }
+
+    /** Flushes and waits until every command written so far is answered, or failed. */
     private void drain() {
         link.connection().flushCommands();
         inFlight.acquireUninterruptibly(maxInFlight);
         inFlight.release(maxInFlight);
+    }
+
+    /** Waits until everything written so far is stored, sending again what a lost connection failed. */
+    private void settle() {
+        while (true) {
+            drain();
+            boolean again;
+            lock.lock();
+            try {
+                again = !retry.isEmpty();
+            } finally {
+                lock.unlock();
+            }
+            if (!again) {
+                return;
+            }
+            recover();
+        }
+    }
+
+    /**
+     * After a lost connection: waits for every command in flight to end, opens a new connection
+     * (standalone; a cluster connection reconnects by itself) with back-off for up to
+     * {@link RedisOptions#RECONNECT_TIMEOUT}, and sends the failed messages again in their original order
+     * (at least once: one the server stored before the connection broke is stored twice). If no
+     * connection comes back in time, every waiting message fails with {@link StreamException.Kind#CONNECT}.
+     */
+    private void recover() {
+        drain();
+        if (!backend.cluster) {
+            link.close();
+            long start = System.nanoTime();
+            long backoff = TimeUnit.MILLISECONDS.toNanos(10);
+            while (true) {
+                try {
+                    RedisBackend.Link fresh = backend.open();
+                    fresh.connection().setAutoFlushCommands(false);
+                    link = fresh;
+                    break;
+                } catch (StreamException e) {
+                    if (System.nanoTime() - start > backend.reconnectTimeout.toNanos()) {
+                        failAll(new StreamException(StreamException.Kind.CONNECT, "lost the connection to " + backend.where()
+                                + " and could not reconnect within " + backend.reconnectTimeout, e));
+                        return;
+                    }
+                    pause(backoff);
+                    backoff = Math.min(backoff * 2, TimeUnit.SECONDS.toNanos(1));
+                }
+            }
+        }
+        List<Send> again;
+        lock.lock();
+        try {
+            again = new ArrayList<>(retry.values());
+            retry.clear();
+        } finally {
+            lock.unlock();
+        }
+        for (Send s : again) {
+            write(s);
+        }
+        link.connection().flushCommands();
+    }
+
+    private void pause(long nanos) {
+        lock.lock();
+        try {
+            long left = nanos;
+            while (left > 0) {
+                left = ready.awaitNanos(left);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Fails every message waiting to be sent again, and every queued one. */
+    private void failAll(StreamException error) {
+        List<Op> dropped;
+        lock.lock();
+        try {
+            dropped = new ArrayList<>(retry.values());
+            retry.clear();
+            dropped.addAll(queue);
+            queue.clear();
+        } finally {
+            lock.unlock();
+        }
+        for (Op op : dropped) {
+            switch (op) {
+                case Send s -> s.receipt().completeExceptionally(error);
+                case Barrier b -> b.done().complete(null);
+                case Trim t -> t.done().completeExceptionally(error);
+            }
+        }
     }
 
     private long trimNow(Trim t) {

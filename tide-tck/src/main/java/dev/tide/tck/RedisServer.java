@@ -245,6 +245,14 @@ public final class RedisServer implements AutoCloseable {
         launch(executable("redis-server"));
     }
 
+    /**
+     * Stops the server after saving its data (SHUTDOWN SAVE); {@link #startAgain()} brings it back with
+     * the data. Between the two, clients see a server that is down.
+     */
+    public void stopKeepingData() {
+        shutdown("SAVE");
+    }
+
     /** Stops the server and starts an empty one on the same port, as after losing all data. */
     public void restartEmpty() {
         shutdown("NOSAVE");
@@ -256,7 +264,7 @@ public final class RedisServer implements AutoCloseable {
         launch(executable("redis-server"));
     }
 
-    /** Starts the server again after {@link #stop()}, on the same port and directory. */
+    /** Starts the server again after {@link #stop()} or {@link #stopKeepingData()}, on the same port and directory. */
     public void startAgain() {
         if (isRunning()) {
             throw new IllegalStateException("redis-server on port " + port + " is running");
