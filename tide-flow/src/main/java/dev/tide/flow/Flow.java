@@ -1493,6 +1493,386 @@ public interface Flow<T> {
                 Objects.requireNonNull(release, "release"));
     }
 
+    // ---- concurrency (virtual threads; mapParallel on platform threads; see FlowMapConcurrent, FlowParJoin)
+
+    /**
+     * Applies {@code mapper} to up to {@code concurrency} elements at once, each call on a virtual thread, and
+     * emits the results in input order. For blocking work (I/O, remote calls); see {@link #mapParallel} for
+     * CPU-bound work.
+     *
+     * <p><em>Emits when</em> the result of the oldest element not yet emitted is ready (head-of-line: a slow
+     * element holds back the results after it). <em>Blocks upstream when</em> {@code concurrency} elements have
+     * been received and not yet emitted (calls running plus results waiting for their turn: the reorder buffer
+     * never holds more than {@code concurrency} results). <em>Completes when</em> upstream has completed and
+     * every result was emitted. <em>Fails when</em> upstream fails or a call throws (its exception, unchanged,
+     * tagged with the stage) or returns null: at once, the calls still running are interrupted and results
+     * not yet emitted are dropped. <em>Cancels when</em> downstream stops (e.g. {@code take(k)}): upstream and
+     * the running calls are stopped. Every thread has ended when the terminal operation returns.
+     *
+     * <p>Upstream is collected on its own virtual thread ({@code tide-flow-mapConcurrent-upstream-n}); the calls
+     * run on up to {@code concurrency} virtual threads ({@code tide-flow-mapConcurrent-n}); results are emitted
+     * on the collecting thread.
+     *
+     * @param concurrency the most calls in flight, at least 1
+     * @param mapper the function; it may block; it runs on several threads at once
+     * @param <R> the result type
+     * @return the mapped flow
+     * @throws IllegalArgumentException if {@code concurrency} is not positive
+     */
+    default <R> Flow<R> mapConcurrent(int concurrency, Function<? super T, ? extends R> mapper) {
+        checkConcurrency(concurrency);
+        return new FlowMapConcurrent<>(this, "mapConcurrent", FlowMapConcurrent.Order.ORDERED, concurrency, concurrency,
+                false, Objects.requireNonNull(mapper, "mapper"), null, null);
+    }
+
+    /**
+     * Like {@link #mapConcurrent} but emits each result as soon as it is ready (completion order), so a slow
+     * element holds back nothing.
+     *
+     * <p><em>Emits when</em> any call returns. <em>Blocks upstream when</em> {@code concurrency} elements have
+     * been received and not yet emitted. <em>Completes</em>, <em>fails</em> and <em>cancels</em> as
+     * {@link #mapConcurrent}.
+     *
+     * @param concurrency the most calls in flight, at least 1
+     * @param mapper the function; it may block; it runs on several threads at once
+     * @param <R> the result type
+     * @return the mapped flow, in completion order
+     * @throws IllegalArgumentException if {@code concurrency} is not positive
+     */
+    default <R> Flow<R> mapConcurrentUnordered(int concurrency, Function<? super T, ? extends R> mapper) {
+        checkConcurrency(concurrency);
+        return new FlowMapConcurrent<>(this, "mapConcurrentUnordered", FlowMapConcurrent.Order.UNORDERED, concurrency,
+                concurrency, false, Objects.requireNonNull(mapper, "mapper"), null, null);
+    }
+
+    /**
+     * Applies {@code mapper} concurrently across keys but one element at a time, in input order, per key: the
+     * results of one key are emitted in input order; results of different keys in completion order. (Among
+     * the peers only Pekko's {@code mapAsyncPartitioned} does this.)
+     *
+     * <p><em>Emits when</em> a call returns. <em>Blocks upstream when</em> {@code concurrency} elements have
+     * been received and not yet emitted, including elements waiting behind an earlier element of their key
+     * (one hot key can therefore take all the slots). <em>Completes</em>, <em>fails</em> (also when the key
+     * function throws or returns null) and <em>cancels</em> as {@link #mapConcurrent}. At most
+     * {@code concurrency} keys are tracked at a time: a key is forgotten when it has no element in flight.
+     *
+     * @param concurrency the most elements in flight, at least 1
+     * @param key the key of an element; called on the upstream thread
+     * @param mapper the function; it may block; it runs on several threads at once, never twice at once for one key
+     * @param <K> the key type
+     * @param <R> the result type
+     * @return the mapped flow
+     * @throws IllegalArgumentException if {@code concurrency} is not positive
+     */
+    default <K, R> Flow<R> mapConcurrentByKey(int concurrency, Function<? super T, ? extends K> key,
+                                              Function<? super T, ? extends R> mapper) {
+        checkConcurrency(concurrency);
+        return new FlowMapConcurrent<>(this, "mapConcurrentByKey", FlowMapConcurrent.Order.BY_KEY, concurrency,
+                concurrency, false, Objects.requireNonNull(mapper, "mapper"), Objects.requireNonNull(key, "key"), null);
+    }
+
+    /**
+     * {@link #mapConcurrentByKey(int, Function, Function)} with the keys in flight counted against
+     * {@code budget}. A new key that the budget has no unit for fails the flow with {@code BUDGET_EXCEEDED}
+     * ({@link FlowBudget.Policy#FAIL}) or drops its element, counted in {@link FlowBudget#shedKeys()}
+     * ({@link FlowBudget.Policy#SHED}).
+     *
+     * @param concurrency the most elements in flight, at least 1
+     * @param key the key of an element
+     * @param mapper the function
+     * @param budget the budget the tracked keys count against
+     * @param <K> the key type
+     * @param <R> the result type
+     * @return the mapped flow
+     */
+    default <K, R> Flow<R> mapConcurrentByKey(int concurrency, Function<? super T, ? extends K> key,
+                                              Function<? super T, ? extends R> mapper, FlowBudget budget) {
+        checkConcurrency(concurrency);
+        return new FlowMapConcurrent<>(this, "mapConcurrentByKey", FlowMapConcurrent.Order.BY_KEY, concurrency,
+                concurrency, false, Objects.requireNonNull(mapper, "mapper"), Objects.requireNonNull(key, "key"),
+                (RealFlowBudget) Objects.requireNonNull(budget, "budget"));
+    }
+
+    /**
+     * A CPU-bound map on every core: {@link #mapParallel(int, Function)} with one platform thread per available
+     * processor.
+     *
+     * @param mapper the function; it runs on several threads at once
+     * @param <R> the result type
+     * @return the mapped flow, in input order
+     */
+    default <R> Flow<R> mapParallel(Function<? super T, ? extends R> mapper) {
+        return mapParallel(Runtime.getRuntime().availableProcessors(), mapper);
+    }
+
+    /**
+     * Applies a CPU-bound {@code mapper} on {@code parallelism} platform threads (so long computations never
+     * occupy the carriers of virtual threads) and emits the results in input order.
+     *
+     * <p><em>Emits when</em> the oldest result not yet emitted is ready. <em>Blocks upstream when</em>
+     * {@code 4 × parallelism} elements have been received and not yet emitted (the reorder window).
+     * <em>Completes</em>, <em>fails</em> and <em>cancels</em> as {@link #mapConcurrent}. The platform threads
+     * ({@code tide-flow-mapParallel-n}, daemons) are started for the collection and joined before it returns.
+     *
+     * @param parallelism the number of platform threads, at least 1
+     * @param mapper the function; it runs on several threads at once
+     * @param <R> the result type
+     * @return the mapped flow, in input order
+     * @throws IllegalArgumentException if {@code parallelism} is not positive
+     */
+    default <R> Flow<R> mapParallel(int parallelism, Function<? super T, ? extends R> mapper) {
+        if (parallelism < 1) {
+            throw new IllegalArgumentException("parallelism must be positive: " + parallelism);
+        }
+        int window = parallelism > Integer.MAX_VALUE / 4 ? Integer.MAX_VALUE : parallelism * 4;
+        return new FlowMapConcurrent<>(this, "mapParallel", FlowMapConcurrent.Order.ORDERED, window, parallelism,
+                true, Objects.requireNonNull(mapper, "mapper"), null, null);
+    }
+
+    /**
+     * Collects up to {@code concurrency} of the inner flows at once, each on its own virtual thread, and emits
+     * their elements as they arrive; the outer flow is pulled only when an inner flow may start.
+     *
+     * <p><em>Emits when</em> any running inner flow emits. <em>Blocks upstream when</em> {@code concurrency}
+     * inner flows run (the outer flow), or the shared hand-off (16 elements) is full (the inner flows).
+     * <em>Completes when</em> the outer flow and every inner flow have completed. <em>Fails when</em> the outer
+     * flow or an inner flow fails: the others are cancelled at once and the failure follows the elements
+     * handed off before it. <em>Cancels when</em> downstream stops: every flow is stopped. Order: each inner
+     * flow's own order is kept; the interleaving between them is not deterministic.
+     *
+     * @param concurrency the most inner flows running at once, at least 1
+     * @param flows the outer flow of inner flows
+     * @param <T> the element type
+     * @return the joined flow
+     * @throws IllegalArgumentException if {@code concurrency} is not positive
+     */
+    static <T> Flow<T> parJoin(int concurrency, Flow<? extends Flow<? extends T>> flows) {
+        checkConcurrency(concurrency);
+        @SuppressWarnings("unchecked")
+        Flow<Flow<? extends T>> outer = (Flow<Flow<? extends T>>) Objects.requireNonNull(flows, "flows");
+        return new FlowParJoin<Flow<? extends T>, T>(outer, "parJoin", concurrency, inner -> inner);
+    }
+
+    /**
+     * Maps every element to a flow and collects up to {@code concurrency} of those flows at once:
+     * {@code parJoin(concurrency, map(mapper))}, with the mapper's failures tagged {@code flatMapMerge}. For the
+     * sequential form see {@link #flatMap}.
+     *
+     * @param concurrency the most inner flows running at once, at least 1
+     * @param mapper returns the inner flow for an element; called on the thread that collects this flow
+     * @param <R> the element type of the inner flows
+     * @return the merged flow
+     * @throws IllegalArgumentException if {@code concurrency} is not positive
+     */
+    default <R> Flow<R> flatMapMerge(int concurrency, Function<? super T, ? extends Flow<? extends R>> mapper) {
+        checkConcurrency(concurrency);
+        return new FlowParJoin<>(this, "flatMapMerge", concurrency, Objects.requireNonNull(mapper, "mapper"));
+    }
+
+    /**
+     * Lets upstream run up to {@code n} elements ahead on its own virtual thread: the same as
+     * {@link #buffer(int) buffer(n)} (RS2's name).
+     *
+     * @param n how many elements upstream may produce before downstream takes them, at least 1
+     * @return the prefetching flow
+     * @throws IllegalArgumentException if {@code n} is not positive
+     */
+    default Flow<T> prefetch(int n) {
+        return new FlowBuffer<>(this, "prefetch", BufferSpec.capacity(n));
+    }
+
+    private static void checkConcurrency(int concurrency) {
+        if (concurrency < 1) {
+            throw new IllegalArgumentException("concurrency must be positive: " + concurrency);
+        }
+    }
+
+    // ---- backpressure (see FlowBuffer, FlowRateLimit) and budgets (see FlowBudget)
+
+    /**
+     * Lets upstream run up to {@code capacity} elements ahead on its own virtual thread, blocking it when the
+     * buffer is full: {@link #buffer(BufferSpec) buffer(BufferSpec.capacity(capacity))}.
+     *
+     * @param capacity at least 1
+     * @return the buffered flow
+     * @throws IllegalArgumentException if {@code capacity} is not positive
+     */
+    default Flow<T> buffer(int capacity) {
+        return buffer(BufferSpec.capacity(capacity));
+    }
+
+    /**
+     * A buffer of {@code capacity} elements with an overflow policy:
+     * {@link #buffer(BufferSpec) buffer(BufferSpec.capacity(capacity).overflow(overflow))}. To count drops, give
+     * the spec a {@link FlowMetrics}.
+     *
+     * @param capacity at least 1
+     * @param overflow what happens when an element arrives at a full buffer
+     * @return the buffered flow
+     * @throws IllegalArgumentException if {@code capacity} is not positive
+     */
+    default Flow<T> buffer(int capacity, Overflow overflow) {
+        return buffer(BufferSpec.capacity(capacity).overflow(overflow));
+    }
+
+    /**
+     * Decouples upstream from downstream through a bounded buffer: upstream runs on its own virtual thread
+     * ({@code tide-flow-buffer-n}) and the collecting thread emits what it buffered, in order.
+     *
+     * <p><em>Emits when</em> the buffer holds an element. <em>Blocks upstream when</em> the buffer is full and
+     * the policy is {@link Overflow#BLOCK} (until it has drained to the spec's {@code resumeAt}: hysteresis);
+     * other policies never block upstream: {@link Overflow#DROP_OLDEST} drops the oldest buffered element,
+     * {@link Overflow#DROP_NEWEST} the arriving one (each drop is reported to the spec's metrics), and
+     * {@link Overflow#FAIL} fails the flow. <em>Completes when</em> upstream has completed and the buffer is
+     * empty. <em>Fails when</em> upstream fails, the buffer overflows under {@code FAIL}
+     * ({@link FlowException} of kind {@code BACKPRESSURE_OVERFLOW}), or the spec's budget is exhausted under
+     * {@link FlowBudget.Policy#FAIL} ({@code BUDGET_EXCEEDED}); in each case after the elements buffered before
+     * the failure (upstream's own exception, unchanged). <em>Cancels when</em> downstream stops: upstream is
+     * stopped and its thread joined.
+     *
+     * @param spec capacity, overflow policy, resume watermark, metrics and budget
+     * @return the buffered flow
+     * @throws IllegalArgumentException if the spec sets {@code resumeAt} with a policy other than BLOCK
+     */
+    default Flow<T> buffer(BufferSpec spec) {
+        return new FlowBuffer<>(this, "buffer", Objects.requireNonNull(spec, "spec").checked());
+    }
+
+    /**
+     * A token bucket of {@code permits} tokens refilled at {@code permits} per {@code per}, on the system
+     * clock, delaying elements that come too early: {@code rateLimit(permits, per, DELAY, Scheduler.system())}.
+     *
+     * @param permits tokens per period and the size of the bucket, at least 1
+     * @param per the period, positive
+     * @return the rate-limited flow
+     */
+    default Flow<T> rateLimit(int permits, Duration per) {
+        return rateLimit(permits, per, ThrottleMode.DELAY, Scheduler.system());
+    }
+
+    /**
+     * A token bucket on the system clock; see {@link #rateLimit(int, Duration, ThrottleMode, Scheduler)}.
+     *
+     * @param permits tokens per period and the size of the bucket, at least 1
+     * @param per the period, positive
+     * @param mode delay or drop the elements that find no token
+     * @return the rate-limited flow
+     */
+    default Flow<T> rateLimit(int permits, Duration per, ThrottleMode mode) {
+        return rateLimit(permits, per, mode, Scheduler.system());
+    }
+
+    /**
+     * Limits the rate with a token bucket: the bucket holds up to {@code permits} tokens (it starts full), one
+     * token is added every {@code per / permits}, and each element takes one. So bursts of up to
+     * {@code permits} elements pass at once, and in the long run no more than {@code permits} per {@code per}.
+     * Runs on the collecting thread (no helper thread).
+     *
+     * <p><em>Emits when</em> an element finds a token. An element that finds none waits for one
+     * ({@link ThrottleMode#DELAY}: nothing is lost, upstream waits too) or is dropped
+     * ({@link ThrottleMode#DROP}). <em>Blocks upstream when</em> downstream blocks, and in DELAY mode while an
+     * element waits. <em>Completes when</em> upstream completes. <em>Fails when</em> upstream fails, or the
+     * thread is interrupted while waiting. <em>Cancels when</em> downstream stops.
+     *
+     * @param permits tokens per period and the size of the bucket, at least 1
+     * @param per the period, positive
+     * @param mode delay or drop the elements that find no token
+     * @param scheduler the clock (a {@link VirtualScheduler} in tests)
+     * @return the rate-limited flow
+     * @throws IllegalArgumentException if {@code permits} or {@code per} is not positive
+     */
+    default Flow<T> rateLimit(int permits, Duration per, ThrottleMode mode, Scheduler scheduler) {
+        if (permits < 1) {
+            throw new IllegalArgumentException("rateLimit permits must be positive: " + permits);
+        }
+        Clocks.checkDuration(per, "rateLimit period", false);
+        return new FlowRateLimit<>(this, permits, Clocks.nanos(per), Objects.requireNonNull(mode, "mode"),
+                Objects.requireNonNull(scheduler, "scheduler"));
+    }
+
+    /**
+     * At least {@code interval} between two elements, on the system clock, delaying (never dropping) the early
+     * ones: {@code rateLimit(1, interval, DELAY)}.
+     *
+     * @param interval the minimum time between two elements, positive
+     * @return the paced flow
+     */
+    default Flow<T> pace(Duration interval) {
+        return pace(interval, Scheduler.system());
+    }
+
+    /**
+     * At least {@code interval} between two elements on {@code scheduler}'s clock, delaying (never dropping)
+     * the early ones: {@code rateLimit(1, interval, DELAY, scheduler)}. The first element passes at once.
+     *
+     * @param interval the minimum time between two elements, positive
+     * @param scheduler the clock
+     * @return the paced flow
+     */
+    default Flow<T> pace(Duration interval, Scheduler scheduler) {
+        return rateLimit(1, interval, ThrottleMode.DELAY, scheduler);
+    }
+
+    /**
+     * {@link #distinct()} with the remembered elements counted as keys against {@code budget}; see
+     * {@link #distinctBy(Function, FlowBudget)}.
+     *
+     * @param budget the budget the remembered elements count against
+     * @return the flow without repeated elements
+     */
+    default Flow<T> distinct(FlowBudget budget) {
+        return new FlowDistinctBudgeted<>(this, "distinct", Function.identity(),
+                (RealFlowBudget) Objects.requireNonNull(budget, "budget"));
+    }
+
+    /**
+     * {@link #distinctBy(Function)} with the remembered keys counted against {@code budget}. When a new key
+     * finds no unit left: under {@link FlowBudget.Policy#FAIL} the flow fails with a {@link FlowException} of
+     * kind {@code BUDGET_EXCEEDED}; under {@link FlowBudget.Policy#SHED} the stage forgets its oldest key
+     * (counted in {@link FlowBudget#shedKeys()}; a later element with that key is emitted again) and emits the
+     * element. The keys are given back when the collection ends.
+     *
+     * @param key the key of an element; called on the collecting thread
+     * @param budget the budget the remembered keys count against
+     * @param <K> the key type
+     * @return the flow without elements of repeated keys
+     */
+    default <K> Flow<T> distinctBy(Function<? super T, ? extends K> key, FlowBudget budget) {
+        return new FlowDistinctBudgeted<>(this, "distinctBy", Objects.requireNonNull(key, "key"),
+                (RealFlowBudget) Objects.requireNonNull(budget, "budget"));
+    }
+
+    // ---- metrics (see FlowMetrics, FlowWithMetrics)
+
+    /**
+     * Feeds {@code metrics} with what passes this point; see
+     * {@link #withMetrics(FlowMetrics, java.util.function.ToLongFunction)} (without a sizer every element
+     * counts 0 bytes).
+     *
+     * @param metrics the metrics to feed
+     * @return this flow, measured
+     */
+    default Flow<T> withMetrics(FlowMetrics metrics) {
+        return new FlowWithMetrics<>(this, (RealFlowMetrics) Objects.requireNonNull(metrics, "metrics"), null);
+    }
+
+    /**
+     * Feeds {@code metrics} with what passes this point, on the collecting thread (no helper thread): each
+     * element is counted with its size ({@code sizer}), the time upstream took to deliver it is recorded as a
+     * processing time (also into the latency percentiles), and an upstream failure passing through is counted
+     * as an error (unless {@link FlowMetrics#timed} already counted that exception); the collection's duration
+     * is active time for the rates. Elements and failures pass unchanged; failures of downstream and early
+     * stops are not counted.
+     *
+     * @param metrics the metrics to feed
+     * @param sizer the size of an element in bytes (zero or more)
+     * @return this flow, measured
+     */
+    default Flow<T> withMetrics(FlowMetrics metrics, java.util.function.ToLongFunction<? super T> sizer) {
+        return new FlowWithMetrics<>(this, (RealFlowMetrics) Objects.requireNonNull(metrics, "metrics"),
+                Objects.requireNonNull(sizer, "sizer"));
+    }
+
     // ------------------------------------------------------------------ debuggability
 
     /**

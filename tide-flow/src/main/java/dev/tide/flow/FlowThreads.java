@@ -8,7 +8,8 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicLong;
 
 /*
- * The one place tide-flow creates threads. Every thread is virtual and named
+ * The one place tide-flow creates threads. Every thread is virtual (except the platform workers of
+ * mapParallel, for CPU-bound work, see newPlatformThread) and named
  * "tide-flow-<role>-<n>" (role = the operator or helper that owns it, e.g. "merge", "pull", "publisher"),
  * so a thread dump shows which stage a thread belongs to.
  *
@@ -39,6 +40,25 @@ final class FlowThreads {
         Objects.requireNonNull(body, "body");
         String name = PREFIX + Objects.requireNonNull(role, "role") + "-" + COUNTER.incrementAndGet();
         Thread thread = Thread.ofVirtual().name(name).unstarted(() -> {
+            try {
+                body.run();
+            } finally {
+                LIVE.remove(Thread.currentThread());
+            }
+        });
+        LIVE.add(thread);
+        return thread;
+    }
+
+    /**
+     * Creates (without starting) a named, tracked <em>platform</em> daemon thread for {@code role}: only for
+     * CPU-bound work that must not occupy the virtual threads' carriers (Flow.mapParallel). Such threads
+     * are owned by one collection and joined before it returns, like the virtual ones.
+     */
+    static Thread newPlatformThread(String role, Runnable body) {
+        Objects.requireNonNull(body, "body");
+        String name = PREFIX + Objects.requireNonNull(role, "role") + "-" + COUNTER.incrementAndGet();
+        Thread thread = Thread.ofPlatform().name(name).daemon(true).unstarted(() -> {
             try {
                 body.run();
             } finally {
