@@ -99,7 +99,11 @@ public interface ElementErrorHandler<T, R> {
             return new Fail<>();
         }
 
-        /** Skip the element. @param <R> the result type */
+        /**
+         * Skip the element.
+         *
+         * @param <R> the result type
+         */
         record Skip<R>() implements Decision<R> {
         }
 
@@ -116,7 +120,11 @@ public interface ElementErrorHandler<T, R> {
             }
         }
 
-        /** Fail the flow with the original exception. @param <R> the result type */
+        /**
+         * Fail the flow with the original exception.
+         *
+         * @param <R> the result type
+         */
         record Fail<R>() implements Decision<R> {
         }
     }

@@ -4,8 +4,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
@@ -28,7 +30,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * again until they wait once more.
  *
  * Waiting: a waiter registers under `lock` (beginWait), parks until its `woken` flag is set (by a timer
- * or a Signal), then deregisters (endWait). Wake-ups only set the flag and unpark: the scheduler never
+ * or a Signal), then deregisters (endWait). An interrupt is the one wake-up the scheduler does not make:
+ * the clock never advances while a waiting thread has its interrupt flag set, and an interrupted waiter
+ * ends its wait (becomes busy) before its flag is cleared, even transiently, so time cannot move between
+ * the interrupt and the moment the interrupted thread reacts to it. Wake-ups only set the flag and unpark: the scheduler never
  * takes an operator's lock, so the lock order is always "operator lock, then scheduler lock".
  */
 final class VirtualTime implements VirtualScheduler {
@@ -40,6 +45,7 @@ final class VirtualTime implements VirtualScheduler {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition quiet = lock.newCondition();
     private final TreeSet<Waiter> timers = new TreeSet<>(ORDER);
+    private final Set<Waiter> waiting = new HashSet<>();
     private final Map<Thread, Participant> participants = new HashMap<>();
     private volatile long now;
     private long sequence;
@@ -273,6 +279,7 @@ final class VirtualTime implements VirtualScheduler {
         if (deadline != Clocks.NO_DEADLINE) {
             timers.add(waiter);
         }
+        waiting.add(waiter);
         afterChange();
         return waiter;
     }
@@ -282,6 +289,7 @@ final class VirtualTime implements VirtualScheduler {
             // the wait ended without a wake-up (interrupted): the thread runs again
             waiter.woken = true;
             timers.remove(waiter);
+            waiting.remove(waiter);
             if (waiter.participant != null) {
                 waiter.participant.waiting = false;
                 busy++;
@@ -289,8 +297,8 @@ final class VirtualTime implements VirtualScheduler {
         } else if (waiter.holdsBusy) {
             waiter.holdsBusy = false;
             busy--;
-            afterChange();
         }
+        afterChange();
     }
 
     private void wake(Waiter waiter) {
@@ -298,6 +306,7 @@ final class VirtualTime implements VirtualScheduler {
             return;
         }
         timers.remove(waiter);
+        waiting.remove(waiter);
         if (waiter.participant != null && participants.get(waiter.thread) == waiter.participant) {
             waiter.participant.waiting = false;
         } else {
@@ -325,10 +334,20 @@ final class VirtualTime implements VirtualScheduler {
             return;
         }
         quiet.signalAll();
-        if (auto && busy == 0 && !timers.isEmpty()) {
+        if (auto && busy == 0 && !timers.isEmpty() && !interruptPending()) {
             moveTo(timers.first().deadline);
             wakeDue();
         }
+    }
+
+    /** Whether a waiting thread was interrupted and is about to end its wait. */
+    private boolean interruptPending() {
+        for (Waiter waiter : waiting) {
+            if (waiter.thread.isInterrupted()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void awaitQuiet() {
@@ -336,8 +355,13 @@ final class VirtualTime implements VirtualScheduler {
         int own = (self != null && !self.waiting) ? 1 : 0;
         boolean interrupted = false;
         try {
-            while (busy > own) {
-                quiet.await();
+            while (busy > own || interruptPending()) {
+                if (busy <= own) {
+                    // an interrupted waiter is about to end its wait; it signals `quiet` when it does
+                    quiet.await(1, java.util.concurrent.TimeUnit.MILLISECONDS);
+                } else {
+                    quiet.await();
+                }
             }
         } catch (InterruptedException e) {
             interrupted = true;
@@ -349,10 +373,21 @@ final class VirtualTime implements VirtualScheduler {
         }
     }
 
-    private static void park(Waiter waiter) throws InterruptedException {
+    private void park(Waiter waiter) throws InterruptedException {
         while (!waiter.woken) {
             LockSupport.park(waiter);
-            if (Thread.interrupted()) {
+            if (Thread.currentThread().isInterrupted()) {
+                // Not lock.lock(): while a thread waits for a ReentrantLock, AQS clears its interrupt flag
+                // and sets it again afterwards, and in between interruptPending() would not see it.
+                while (!lock.tryLock()) {
+                    Thread.yield();
+                }
+                try {
+                    endWait(waiter);
+                } finally {
+                    lock.unlock();
+                }
+                Thread.interrupted();
                 throw new InterruptedException();
             }
         }

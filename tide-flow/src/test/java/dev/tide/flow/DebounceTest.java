@@ -56,6 +56,40 @@ class DebounceTest {
     }
 
     @Test
+    void onTheSystemClockTheLastElementIsFlushedAtCompletion() {
+        assertThat(Flow.of(1, 2, 3).debounce(java.time.Duration.ofMinutes(1)).toList()).containsExactly(3);
+        assertThat(Flow.of(1, 2, 3).sample(java.time.Duration.ofMinutes(1)).toList()).containsExactly(3);
+        assertThat(Flow.of(1, 2, 3).chunk(2, java.time.Duration.ofMinutes(1)).toList())
+                .containsExactly(List.of(1, 2), List.of(3));
+        assertThat(Flow.of(1, 2).delay(java.time.Duration.ZERO).toList()).containsExactly(1, 2);
+    }
+
+    @Test
+    void anInterruptedCollectorFailsWithInterruptedAndStillJoinsTheHelper() throws InterruptedException {
+        Timeline<Integer> timeline = Timeline.<Integer>on(Scheduler.system()).at(0, 1);
+        Flow<Integer> stalled = timeline.never();
+        Throwable[] thrown = new Throwable[1];
+        java.util.Set<Thread> before = FlowThreads.live();
+        Thread collector = Thread.ofVirtual().start(() -> {
+            try {
+                stalled.debounce(ms(1)).forEach(v -> { });
+            } catch (Throwable t) {
+                thrown[0] = t;
+            }
+        });
+        org.awaitility.Awaitility.await().until(() -> timeline.finallyRan.get() == 0
+                && collector.getState() == Thread.State.WAITING);
+        collector.interrupt();
+        collector.join();
+        assertThat(thrown[0]).isInstanceOf(FlowException.class)
+                .satisfies(e -> assertThat(((FlowException) e).kind()).isEqualTo(FlowException.Kind.INTERRUPTED));
+        assertThat(timeline.finallyRan).hasValue(1);
+        java.util.Set<Thread> leaked = new java.util.HashSet<>(FlowThreads.live());
+        leaked.removeAll(before);
+        assertThat(leaked).isEmpty();
+    }
+
+    @Test
     void stoppingEarlyUnwindsTheUpstreamBeforeTheTerminalReturns() {
         Timeline<Integer> timeline = Timeline.<Integer>on(vs).at(0, 1).at(50, 2);
         Flow<Integer> endless = timeline.never();

@@ -123,6 +123,23 @@ class RetryTest {
                 .tests();
     }
 
+    @org.junit.jupiter.api.RepeatedTest(30)
+    void aStalledSourceIsReconnectedByTimeoutAndRetry() {
+        AtomicInteger collections = new AtomicInteger();
+        Flow<String> source = emitter -> {
+            int attempt = collections.incrementAndGet();
+            attemptTimes.add(vs.elapsed().toMillis());
+            emitter.emit("a" + attempt);
+            if (attempt == 1) {
+                vs.sleep(Duration.ofDays(1)); // stalls: the timeout cancels it
+            }
+            emitter.emit("b" + attempt);
+        };
+        Flow<String> resilient = source.timeout(ms(50), vs).retry(RetryPolicy.fixed(3, ms(20)), RetryMode.REPLAY, vs);
+        assertThat(resilient.toList()).containsExactly("a1", "a2", "b2");
+        assertThat(attemptTimes).containsExactly(0L, 70L);
+    }
+
     @Test
     void theSystemSchedulerIsTheDefault() {
         assertThat(flaky(1, 0, 5).retry(RetryPolicy.fixed(2, Duration.ZERO)).toList()).containsExactly(5);

@@ -172,6 +172,31 @@ class VirtualSchedulerTest {
         assertThat(vs.elapsed()).isEqualTo(Duration.ofMillis(1));
     }
 
+    @RepeatedTest(50)
+    void timeDoesNotMoveBetweenAnInterruptAndTheInterruptedThreadReactingToIt() throws InterruptedException {
+        VirtualScheduler vs = Scheduler.virtual();
+        AtomicReference<Duration> interruptedAt = new AtomicReference<>();
+        Thread sleeper;
+        VirtualScheduler.Participation self = vs.participate();
+        try {
+            sleeper = vs.startParticipant(() -> {
+                try {
+                    vs.sleep(Duration.ofDays(1));
+                } catch (InterruptedException e) {
+                    interruptedAt.set(vs.elapsed());
+                }
+            });
+            await().until(() -> sleeper.getState() == Thread.State.WAITING);
+            sleeper.interrupt();
+            vs.sleep(Duration.ofMillis(10)); // every participant now waits: only the interrupt can act
+        } finally {
+            self.close();
+        }
+        sleeper.join();
+        assertThat(interruptedAt.get()).isEqualTo(Duration.ZERO);
+        assertThat(vs.elapsed()).isEqualTo(Duration.ofMillis(10));
+    }
+
     @Test
     void advanceByRejectsNegativeDurations() {
         VirtualScheduler vs = VirtualScheduler.manual();
