@@ -19,21 +19,24 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * A connection to Redis: owns the {@link RedisBackend} and the producers and consumers made from it.
  *
- * <p>Threads and locks of this module (also in docs/redis.md):
+ * <p>Threads and locks of this module (also in the module's README):
  * <ul>
  * <li>Netty event-loop threads ({@link RedisOptions#IO_THREADS}, plus two Lettuce computation threads),
  * owned by the streamer's {@link RedisBackend} and shut down by {@link #close()}: socket I/O and the
- * completion of Lettuce futures, including producer receipts. They take a consumer's or producer's lock
- * only for a few field updates.</li>
- * <li>One sender thread per producer ({@code tide-redis-producer}): drains the producer's queue and writes
- * XADD batches; waits only for in-flight permits and barriers.</li>
- * <li>Per consumer: one reader thread per group of shards served together ({@code tide-redis-reader}; one
- * for a standalone server, one per hash slot in a cluster), blocked in XREAD / XREADGROUP on its own
- * connection; and one housekeeper thread ({@code tide-redis-housekeeper}) that sends automatic XACKs,
- * claims idle messages (XAUTOCLAIM) and discovers new shards (SCAN).</li>
- * <li>Locks: this streamer's {@link #lock} guards the set of open producers and consumers; each producer's
- * lock guards its queue; each consumer's lock guards its buffer, shard table and reader states. No lock is
- * held across a network call or a user callback, and no lock is taken while holding another.</li>
+ * completion of Lettuce futures, including producer receipts. They take a producer's lock only to record
+ * a send that a lost connection failed.</li>
+ * <li>One sender thread per producer ({@code tide-redis-producer}): drains the producer's queue, writes
+ * and flushes XADD batches, reconnects and re-sends after a lost connection; waits only for in-flight
+ * permits, barriers and back-off.</li>
+ * <li>Per consumer: one {@link Reader} thread per group of shards served together
+ * ({@code tide-redis-reader-<slot>}; one for a standalone server, one per hash slot in a cluster), blocked
+ * in XREAD / XREADGROUP on its own connection; and one housekeeper thread ({@code tide-redis-housekeeper})
+ * that sends automatic XACKs, claims idle messages (XAUTOCLAIM), moves dead letters and discovers new
+ * shards (SCAN) on the shared control connection.</li>
+ * <li>Locks: this streamer's {@link #lock} guards the set of open producers and consumers; each
+ * producer's lock guards its queue and re-send list; each consumer's lock guards its buffer, shard table,
+ * acknowledgement bookkeeping and reader states. No lock is held across a network call or a user
+ * callback, and no lock is taken while holding another.</li>
  * </ul>
  */
 final class RedisStreamerImpl implements Streamer {
