@@ -65,8 +65,11 @@ final class Reader {
         }
     }
 
-    /** Under the consumer's lock: ends the read in flight (CLIENT UNBLOCK, or closing the connection). */
-    void wake(boolean force) {
+    /**
+     * Under the consumer's lock: what ends the read in flight (CLIENT UNBLOCK, or with {@code force}
+     * closing the connection). The returned action does the I/O; run it after releasing the lock.
+     */
+    Runnable wake(boolean force) {
         StatefulRedisConnection<String, byte[]> c = conn;
         StatefulRedisConnection<String, byte[]> a = askConn;
         if (force) {
@@ -74,13 +77,17 @@ final class Reader {
             clientId = -1;
             node = null;
             askConn = null;
-            shut(c);
-            shut(a);
-            return;
+            return () -> {
+                shut(c);
+                shut(a);
+            };
         }
         if (c != null && clientId >= 0 && node != null) {
-            owner.backend.unblock(node, clientId);
+            RedisBackend.Node where = node;
+            long id = clientId;
+            return () -> owner.backend.unblock(where, id);
         }
+        return () -> { };
     }
 
     private void run() {

@@ -608,29 +608,37 @@ final class RedisConsumerImpl implements RedisConsumer {
         try {
             pauses++;
             changed.signalAll();
-            long started = System.nanoTime();
-            while (true) {
-                List<Reader> busy = new ArrayList<>();
-                for (Reader r : readers.values()) {
-                    if (r.reading) {
-                        busy.add(r);
-                    }
-                }
-                if (busy.isEmpty() || closed) {
-                    return;
-                }
-                boolean force = System.nanoTime() - started > TimeUnit.SECONDS.toNanos(2);
-                for (Reader r : busy) {
-                    r.wake(force);
-                }
-                changed.awaitNanos(TimeUnit.MILLISECONDS.toNanos(20));
-            }
-        } catch (InterruptedException e) {
-            pauses--;
-            changed.signalAll();
-            throw StreamException.interrupted(e, "pausing the readers");
         } finally {
             lock.unlock();
+        }
+        long started = System.nanoTime();
+        while (true) {
+            List<Runnable> wakes = new ArrayList<>();
+            lock.lock();
+            try {
+                boolean force = System.nanoTime() - started > TimeUnit.SECONDS.toNanos(2);
+                for (Reader r : readers.values()) {
+                    if (r.reading) {
+                        wakes.add(r.wake(force));
+                    }
+                }
+                if (wakes.isEmpty() || closed) {
+                    return;
+                }
+            } finally {
+                lock.unlock();
+            }
+            wakes.forEach(Runnable::run);
+            lock.lock();
+            try {
+                changed.awaitNanos(TimeUnit.MILLISECONDS.toNanos(20));
+            } catch (InterruptedException e) {
+                pauses--;
+                changed.signalAll();
+                throw StreamException.interrupted(e, "pausing the readers");
+            } finally {
+                lock.unlock();
+            }
         }
     }
 
@@ -1082,6 +1090,7 @@ final class RedisConsumerImpl implements RedisConsumer {
     @Override
     public void close() {
         List<Reader> all;
+        List<Runnable> wakes = new ArrayList<>();
         lock.lock();
         try {
             if (closed) {
@@ -1091,11 +1100,12 @@ final class RedisConsumerImpl implements RedisConsumer {
             changed.signalAll();
             all = new ArrayList<>(readers.values());
             for (Reader r : all) {
-                r.wake(true);
+                wakes.add(r.wake(true));
             }
         } finally {
             lock.unlock();
         }
+        wakes.forEach(Runnable::run);
         boolean interrupted = false;
         for (Reader r : all) {
             interrupted |= r.join();

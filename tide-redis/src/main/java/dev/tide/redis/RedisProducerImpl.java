@@ -331,12 +331,14 @@ final class RedisProducerImpl implements RedisProducer {
                 failed(s, number, error);
                 return;
             }
-            inFlight.release();
+            // complete before releasing the permit: a barrier that holds every permit sees every receipt done
             try {
                 EntryId eid = EntryId.parse(id);
                 s.receipt().complete(new Receipt(s.key(), s.shard(), eid.seq(s.redisKey()), eid.timestamp()));
             } catch (StreamException e) {
                 s.receipt().completeExceptionally(e);
+            } finally {
+                inFlight.release();
             }
         });
     }
@@ -355,8 +357,8 @@ final class RedisProducerImpl implements RedisProducer {
             inFlight.release();
             return;
         }
-        inFlight.release();
         s.receipt().completeExceptionally(Errors.translate(error, "XADD " + s.redisKey()));
+        inFlight.release();
     }
 
     /** Flushes and waits until every command written so far is answered, or failed. */
