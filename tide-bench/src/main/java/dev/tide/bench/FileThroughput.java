@@ -1,0 +1,288 @@
+package dev.tide.bench;
+
+import dev.tide.ConnectOptions;
+import dev.tide.Consumer;
+import dev.tide.ConsumerOptions;
+import dev.tide.Message;
+import dev.tide.Producer;
+import dev.tide.StreamReset;
+import dev.tide.Streamer;
+import dev.tide.file.FileOptions;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+
+/**
+ * Throughput of the {@code file://} backend (issue 5), next to a plain {@link FileChannel} doing the same
+ * I/O in the same run.
+ *
+ * <p>Workloads: (1) SeaStreamer's benchmark, 100,000 messages of 256 B produced, then consumed;
+ * (2) 10,000,000 messages of 100 B written, then read back. Contestants, alternating in each round:
+ * <ul>
+ *   <li><b>tide write</b>: one producer, {@code send(payload)} for every message (receipt futures not
+ *       awaited one by one), then {@code flush()} — every frame handed to the operating system;</li>
+ *   <li><b>raw FileChannel write</b>: the same {@code .ss} frames (key, shard, sequence, timestamp, length,
+ *       payload, checksum, {@code 0x0D}; the checksum computed once since the payload never changes) encoded
+ *       into a 1 MiB buffer that is written whenever it is full; no beacons;</li>
+ *   <li><b>tide read</b>: a REAL_TIME consumer from EARLIEST with {@code file.live=false}, {@code next()} for
+ *       every message, timed from creating the consumer to the last message;</li>
+ *   <li><b>raw FileChannel read</b>: 1 MiB reads of the raw file, walking its frames.</li>
+ * </ul>
+ * Neither side forces the file to disk inside the timed part (Tide's producer does on close); with
+ * enough memory, the reads come from the page cache.
+ *
+ * <p>Run: {@code java -cp tide-bench/target/benchmarks.jar dev.tide.bench.FileThroughput
+ * [--messages 10000000] [--size 100] [--rounds 3] [--warmup 1] [--dir /tmp]}.
+ */
+public final class FileThroughput {
+
+    private static final String KEY = "bench";
+    private static final byte[] KEY_BYTES = KEY.getBytes(StandardCharsets.US_ASCII);
+    private static final int HEADER = 128;
+    private static final int CHUNK = 1 << 20;
+
+    private FileThroughput() {
+    }
+
+    /**
+     * Runs both workloads and prints their tables.
+     *
+     * @param args {@code --name value} options, see the class comment
+     */
+    public static void main(String[] args) throws Exception {
+        Args a = Args.parse(args);
+        long messages = a.longValue("messages", 10_000_000);
+        int size = a.integer("size", 100);
+        int rounds = a.integer("rounds", 3);
+        int warmup = a.integer("warmup", 1);
+        long seaMessages = a.longValue("sea-messages", 100_000);
+        int seaRounds = a.integer("sea-rounds", 5);
+        Path dir = Files.createTempDirectory(Path.of(a.string("dir", System.getProperty("java.io.tmpdir"))), "tide-bench-file");
+
+        System.out.println("# File backend throughput\n");
+        System.out.print(Machine.describe());
+        System.out.println("- files in: " + dir + "\n");
+        try {
+            Results seaWrite = new Results("SeaStreamer's workload, produce", seaMessages, 256);
+            Results seaRead = new Results("SeaStreamer's workload, consume", seaMessages, 256);
+            workload(dir, seaMessages, 256, 2, seaRounds, seaWrite, seaRead);
+
+            Results write = new Results("Write", messages, size);
+            Results read = new Results("Read back", messages, size);
+            workload(dir, messages, size, warmup, rounds, write, read);
+
+            System.out.println();
+            System.out.println(seaWrite.table());
+            System.out.println(seaRead.table());
+            System.out.println(write.table());
+            System.out.println(read.table());
+            System.out.println("Targets:");
+            System.out.print(write.atLeast(TIDE_WRITE, 1_000_000));
+            System.out.print(write.ratio(TIDE_WRITE, RAW_WRITE, 0.5));
+            System.out.print(read.atLeast(TIDE_READ, 2_000_000));
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    private static final String TIDE_WRITE = "tide producer";
+    private static final String RAW_WRITE = "raw FileChannel write";
+    private static final String TIDE_READ = "tide consumer";
+    private static final String RAW_READ = "raw FileChannel read";
+
+    private static void workload(Path dir, long messages, int size, int warmup, int rounds, Results write, Results read)
+            throws Exception {
+        write.contestant(TIDE_WRITE, "send() each, then flush()")
+                .contestant(RAW_WRITE, "same frames, no beacons, 1 MiB writes");
+        read.contestant(TIDE_READ, "REAL_TIME from EARLIEST, file.live=false, next() each")
+                .contestant(RAW_READ, "1 MiB reads, walks the frames");
+        byte[] payload = payload(size);
+        Path tideFile = dir.resolve("tide.ss");
+        Path rawFile = dir.resolve("raw.ss");
+        List<Rounds.Contestant> contestants = List.of(
+                new Rounds.Contestant(TIDE_WRITE, record -> {
+                    Files.deleteIfExists(tideFile);
+                    long t = tideWrite(tideFile, messages, payload);
+                    if (record) {
+                        write.addRun(TIDE_WRITE, t);
+                    }
+                    t = tideRead(tideFile, messages, size);
+                    if (record) {
+                        read.addRun(TIDE_READ, t);
+                    }
+                }),
+                new Rounds.Contestant(RAW_WRITE, record -> {
+                    Files.deleteIfExists(rawFile);
+                    long t = rawWrite(rawFile, messages, payload);
+                    if (record) {
+                        write.addRun(RAW_WRITE, t);
+                    }
+                    t = rawRead(rawFile, messages, size);
+                    if (record) {
+                        read.addRun(RAW_READ, t);
+                    }
+                }));
+        Rounds.run(String.format(java.util.Locale.ROOT, "%,d × %d B", messages, size), warmup, rounds, contestants);
+        Files.deleteIfExists(tideFile);
+        Files.deleteIfExists(rawFile);
+    }
+
+    private static byte[] payload(int size) {
+        byte[] p = new byte[size];
+        for (int i = 0; i < size; i++) {
+            p[i] = (byte) ('a' + i % 26);
+        }
+        return p;
+    }
+
+    private static String uri(Path file) {
+        return "file://" + file.toAbsolutePath() + "/" + KEY;
+    }
+
+    static long tideWrite(Path file, long messages, byte[] payload) {
+        ConnectOptions options = ConnectOptions.defaults().with(FileOptions.CREATE, FileOptions.CreateMode.ONLY);
+        try (Streamer streamer = Streamer.connect(uri(file), options)) {
+            Producer producer = streamer.producer();
+            long t0 = System.nanoTime();
+            for (long i = 0; i < messages; i++) {
+                producer.send(payload);
+            }
+            producer.flush();
+            long t = System.nanoTime() - t0;
+            producer.close();
+            return t;
+        }
+    }
+
+    static long tideRead(Path file, long messages, int size) {
+        try (Streamer streamer = Streamer.connect(uri(file))) {
+            long t0 = System.nanoTime();
+            Consumer consumer = streamer.consumer(ConsumerOptions.realTime().reset(StreamReset.EARLIEST)
+                    .with(FileOptions.LIVE, false));
+            long bytes = 0;
+            long last = 0;
+            for (long i = 0; i < messages; i++) {
+                Message m = consumer.next();
+                bytes += m.size();
+                last = m.seq().value();
+            }
+            long t = System.nanoTime() - t0;
+            consumer.close();
+            check(bytes == messages * size && last == messages, "tide read " + messages + " messages, " + bytes
+                    + " bytes, last seq " + last);
+            return t;
+        }
+    }
+
+    static long rawWrite(Path file, long messages, byte[] payload) throws IOException {
+        int crc = Crc.cdma2000(payload);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            long t0 = System.nanoTime();
+            ByteBuffer b = ByteBuffer.allocate(CHUNK);
+            b.put(new byte[] {0x53, 0x73, 0x01});
+            b.position(HEADER);
+            int frame = 1 + KEY_BYTES.length + 8 + 8 + 8 + 4 + payload.length + 2 + 1;
+            for (long i = 1; i <= messages; i++) {
+                if (b.remaining() < frame) {
+                    b.flip();
+                    while (b.hasRemaining()) {
+                        ch.write(b);
+                    }
+                    b.clear();
+                }
+                b.put((byte) KEY_BYTES.length).put(KEY_BYTES).putLong(0).putLong(i).putLong(System.currentTimeMillis())
+                        .putInt(payload.length).put(payload).putShort((short) crc).put((byte) 0x0D);
+            }
+            b.flip();
+            while (b.hasRemaining()) {
+                ch.write(b);
+            }
+            return System.nanoTime() - t0;
+        }
+    }
+
+    static long rawRead(Path file, long messages, int size) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long t0 = System.nanoTime();
+            ByteBuffer b = ByteBuffer.allocate(CHUNK);
+            b.flip();
+            fill(ch, b, HEADER);
+            b.position(b.position() + HEADER);
+            long bytes = 0;
+            long last = 0;
+            for (long i = 0; i < messages; i++) {
+                fill(ch, b, 1);
+                int keyLength = b.get() & 0xFF;
+                fill(ch, b, keyLength + 28);
+                b.position(b.position() + keyLength + 8);
+                last = b.getLong();
+                b.position(b.position() + 8);
+                int length = b.getInt();
+                fill(ch, b, length + 3);
+                b.position(b.position() + length + 3);
+                bytes += length;
+            }
+            long t = System.nanoTime() - t0;
+            check(bytes == messages * size && last == messages, "raw read " + messages + " messages, " + bytes
+                    + " bytes, last seq " + last);
+            return t;
+        }
+    }
+
+    /** Makes at least {@code n} bytes available in {@code b} (in read mode). */
+    private static void fill(FileChannel ch, ByteBuffer b, int n) throws IOException {
+        if (b.remaining() >= n) {
+            return;
+        }
+        b.compact();
+        while (b.position() < n) {
+            if (ch.read(b) < 0) {
+                throw new IOException("unexpected end of file");
+            }
+        }
+        b.flip();
+    }
+
+    private static void check(boolean ok, String what) {
+        if (!ok) {
+            throw new IllegalStateException("wrong result: " + what);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (var files = Files.walk(dir)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /** CRC-16/CDMA2000 (poly 0xC867, init 0xFFFF, no reflection, xorout 0), the .ss payload checksum. */
+    static final class Crc {
+        private Crc() {
+        }
+
+        static int cdma2000(byte[] data) {
+            int crc = 0xFFFF;
+            for (byte d : data) {
+                crc ^= (d & 0xFF) << 8;
+                for (int k = 0; k < 8; k++) {
+                    crc = (crc & 0x8000) != 0 ? ((crc << 1) ^ 0xC867) & 0xFFFF : (crc << 1) & 0xFFFF;
+                }
+            }
+            return crc;
+        }
+
+        static {
+            int check = cdma2000("123456789".getBytes(StandardCharsets.US_ASCII));
+            if (check != 0x4C06) {
+                throw new AssertionError("CRC-16/CDMA2000 check value is " + Integer.toHexString(check) + ", not 4c06");
+            }
+        }
+    }
+}
