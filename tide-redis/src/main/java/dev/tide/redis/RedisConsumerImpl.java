@@ -842,8 +842,8 @@ final class RedisConsumerImpl implements RedisConsumer {
                     nextDiscovery = now + discoveryInterval.toNanos();
                     discoverMore();
                 }
-            } catch (StreamException e) {
-                if (e.kind() == StreamException.Kind.INTERRUPTED) {
+            } catch (RuntimeException e) {
+                if (e instanceof StreamException se && se.kind() == StreamException.Kind.INTERRUPTED) {
                     return;
                 }
                 // transient (connection lost, cluster reconfiguring...): the next round tries again
