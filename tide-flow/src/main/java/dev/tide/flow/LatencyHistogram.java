@@ -84,6 +84,11 @@ final class LatencyHistogram {
 
     /** Several percentiles from one scan (ascending or not); 0s if nothing was recorded. */
     long[] percentiles(double... quantiles) {
+        for (double quantile : quantiles) {
+            if (!(quantile >= 0 && quantile <= 1)) {
+                throw new IllegalArgumentException("quantile must be in [0, 1]: " + quantile);
+            }
+        }
         long[] snapshot = new long[BUCKETS];
         long total = 0;
         for (int i = 0; i < BUCKETS; i++) {
@@ -96,11 +101,7 @@ final class LatencyHistogram {
         }
         long maxValue = max.get();
         for (int q = 0; q < quantiles.length; q++) {
-            double quantile = quantiles[q];
-            if (!(quantile >= 0 && quantile <= 1)) {
-                throw new IllegalArgumentException("quantile must be in [0, 1]: " + quantile);
-            }
-            long rank = Math.max(1, (long) Math.ceil(quantile * total));
+            long rank = Math.max(1, (long) Math.ceil(quantiles[q] * total));
             long seen = 0;
             long value = maxValue;
             for (int i = 0; i < BUCKETS; i++) {
