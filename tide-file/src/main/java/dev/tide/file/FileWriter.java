@@ -27,9 +27,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * and encodes its frame (with any beacon) into {@link #pending}; the send order is the order in which
  * senders take the lock, so the file's order is the send order. The flusher thread swaps
  * {@code pending} for an empty buffer under the lock and writes the full one to the file outside it,
- * then completes the receipts and wakes the readers of the file. While it writes, new frames pile up
- * in the other buffer: writes coalesce by themselves (one write call per batch, no per-message system
- * call). Senders block (backpressure) only while more than {@link #MAX_PENDING} bytes wait.
+ * then completes the receipts and wakes the readers of the file; {@link #flush()} waits for the
+ * receipts, not only for the write, so every receipt sent before it is complete when it returns. While
+ * it writes, new frames pile up in the other buffer: writes coalesce by themselves (one write call per
+ * batch, no per-message system call). Senders block (backpressure) only while more than
+ * {@link #MAX_PENDING} bytes wait.
  *
  * <p>The append point: where the last complete frame ends (a trailing end-of-stream frame is
  * overwritten; a torn tail left by a crash is cut off). The file is truncated there at the first
@@ -71,6 +73,10 @@ final class FileWriter {
     private List<Pending> spareReceipts = new ArrayList<>();
     private final Map<StreamShard, Long> lastSeq = new HashMap<>();
     private long flushed;
+    /** Where the bytes end whose receipts are all complete: what {@link #flush()} waits for. */
+    private long completed;
+    /** Set once the receipts of the batch whose write failed are failed too. */
+    private boolean failedReceipts;
     private boolean truncated;
     private boolean closing;
     private StreamException broken;
@@ -111,6 +117,7 @@ final class FileWriter {
             throw e;
         }
         flushed = appendPoint;
+        completed = appendPoint;
         encoder.begin(pending);
         flusher = FileThreads.start(this::flushLoop);
     }
@@ -220,15 +227,20 @@ final class FileWriter {
     }
 
     /**
-     * Blocks until everything sent before the call is written (or the writer broke).
+     * Blocks until everything sent before the call is written and its receipts are complete (or the
+     * writer broke). Called by a receipt's callback, which the writer's own thread runs, it returns at
+     * once: that thread cannot wait for itself.
      *
      * @throws StreamException {@link StreamException.Kind#IO} if a write failed
      */
     void flush() {
+        if (Thread.currentThread() == flusher) {
+            return;
+        }
         lock.lock();
         try {
             long target = encoder.offset();
-            while (flushed < target && broken == null) {
+            while (completed < target && !failedReceipts) {
                 drained.awaitUninterruptibly();
             }
             if (broken != null) {
@@ -288,10 +300,11 @@ final class FileWriter {
                 lock.unlock();
             }
             StreamException failure = write(batch, at);
+            long end = at + batch.length();
             lock.lock();
             try {
                 if (failure == null) {
-                    flushed = at + batch.length();
+                    flushed = end;
                 } else if (broken == null) {
                     broken = failure;
                 }
@@ -308,6 +321,17 @@ final class FileWriter {
                 }
             }
             done.clear();
+            lock.lock();
+            try { // only now may flush() return: the receipts it covers are complete
+                if (failure == null) {
+                    completed = end;
+                } else {
+                    failedReceipts = true;
+                }
+                drained.signalAll();
+            } finally {
+                lock.unlock();
+            }
             file.signal().bump();
         }
     }

@@ -291,6 +291,10 @@ final class SsReader {
     }
 
     private void readPayload(int len) throws IOException, Eof {
+        if (len > 0 && pos % interval == 0) {
+            // the header ended exactly on a boundary: the beacon there comes before the payload
+            readBeacon(false);
+        }
         long room = interval - pos % interval;
         if (len <= room && len <= WINDOW) {
             if (len > 0) {
