@@ -130,6 +130,9 @@ final class SsEncoder {
      */
     long sizeOf(StreamShard stream, int len) {
         long size = Layout.frameSize(stream.keyBytes().length, len);
+        if (size < interval - offset % interval) {
+            return size; // no boundary inside the frame, so no beacon (as in append)
+        }
         long pos = offset;
         long left = size;
         long total = 0;
