@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
             ConsumeCommand.class,
             DemoCommand.class,
             DecodeCommand.class, TailCommand.class, VerifyCommand.class, RepairCommand.class,
-            TrimCommand.class,
+            TrimCommand.class, DumpCommand.class,
         })
 final class TideCommand implements Callable<Integer> {
 
