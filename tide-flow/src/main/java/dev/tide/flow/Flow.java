@@ -791,11 +791,16 @@ public interface Flow<T> {
      */
     default <A> A fold(A initial, BiFunction<? super A, ? super T, ? extends A> accumulator) {
         Objects.requireNonNull(accumulator, "accumulator");
-        List<A> acc = new ArrayList<>(1);
-        acc.add(Objects.requireNonNull(initial, "initial"));
-        Terminals.run(this, value -> acc.set(0, Objects.requireNonNull(accumulator.apply(acc.get(0), value),
-                "fold accumulator returned null")));
-        return acc.get(0);
+        @SuppressWarnings("unchecked")
+        A[] acc = (A[]) new Object[] {Objects.requireNonNull(initial, "initial")};
+        Terminals.run(this, value -> {
+            A next = accumulator.apply(acc[0], value);
+            if (next == null) {
+                throw new NullPointerException("fold accumulator returned null");
+            }
+            acc[0] = next;
+        });
+        return acc[0];
     }
 
     /**
@@ -1501,9 +1506,11 @@ public interface Flow<T> {
      * CPU-bound work.
      *
      * <p><em>Emits when</em> the result of the oldest element not yet emitted is ready (head-of-line: a slow
-     * element holds back the results after it). <em>Blocks upstream when</em> {@code concurrency} elements have
-     * been received and not yet emitted (calls running plus results waiting for their turn: the reorder buffer
-     * never holds more than {@code concurrency} results). <em>Completes when</em> upstream has completed and
+     * element holds back the results after it). <em>Blocks upstream when</em> {@code concurrency} received
+     * elements are waiting for a call. A call starts when a thread is free and fewer than
+     * {@code concurrency + 1} elements have started and not been emitted, so the reorder buffer never holds more
+     * than {@code concurrency} results; at most {@code 2 × concurrency + 1} elements are held in all.
+     * <em>Completes when</em> upstream has completed and
      * every result was emitted. <em>Fails when</em> upstream fails or a call throws (its exception, unchanged,
      * tagged with the stage) or returns null: at once, the calls still running are interrupted and results
      * not yet emitted are dropped. <em>Cancels when</em> downstream stops (e.g. {@code take(k)}): upstream and
@@ -1521,17 +1528,17 @@ public interface Flow<T> {
      */
     default <R> Flow<R> mapConcurrent(int concurrency, Function<? super T, ? extends R> mapper) {
         checkConcurrency(concurrency);
-        return new FlowMapConcurrent<>(this, "mapConcurrent", FlowMapConcurrent.Order.ORDERED, concurrency, concurrency,
-                false, Objects.requireNonNull(mapper, "mapper"), null, null);
+        return FlowMapConcurrent.ordered(this, concurrency, Objects.requireNonNull(mapper, "mapper"));
     }
 
     /**
      * Like {@link #mapConcurrent} but emits each result as soon as it is ready (completion order), so a slow
      * element holds back nothing.
      *
-     * <p><em>Emits when</em> any call returns. <em>Blocks upstream when</em> {@code concurrency} elements have
-     * been received and not yet emitted. <em>Completes</em>, <em>fails</em> and <em>cancels</em> as
-     * {@link #mapConcurrent}.
+     * <p><em>Emits when</em> any call returns. <em>Blocks upstream when</em> {@code concurrency} received
+     * elements wait for a call, which starts when fewer than {@code concurrency} calls run and fewer than
+     * {@code concurrency} results wait for downstream. <em>Completes</em>, <em>fails</em> and <em>cancels</em>
+     * as {@link #mapConcurrent}.
      *
      * @param concurrency the most calls in flight, at least 1
      * @param mapper the function; it may block; it runs on several threads at once
@@ -1541,8 +1548,7 @@ public interface Flow<T> {
      */
     default <R> Flow<R> mapConcurrentUnordered(int concurrency, Function<? super T, ? extends R> mapper) {
         checkConcurrency(concurrency);
-        return new FlowMapConcurrent<>(this, "mapConcurrentUnordered", FlowMapConcurrent.Order.UNORDERED, concurrency,
-                concurrency, false, Objects.requireNonNull(mapper, "mapper"), null, null);
+        return FlowMapConcurrent.unordered(this, concurrency, Objects.requireNonNull(mapper, "mapper"));
     }
 
     /**
@@ -1567,8 +1573,8 @@ public interface Flow<T> {
     default <K, R> Flow<R> mapConcurrentByKey(int concurrency, Function<? super T, ? extends K> key,
                                               Function<? super T, ? extends R> mapper) {
         checkConcurrency(concurrency);
-        return new FlowMapConcurrent<>(this, "mapConcurrentByKey", FlowMapConcurrent.Order.BY_KEY, concurrency,
-                concurrency, false, Objects.requireNonNull(mapper, "mapper"), Objects.requireNonNull(key, "key"), null);
+        return FlowMapConcurrent.byKey(this, concurrency, Objects.requireNonNull(key, "key"),
+                Objects.requireNonNull(mapper, "mapper"), null);
     }
 
     /**
@@ -1588,9 +1594,8 @@ public interface Flow<T> {
     default <K, R> Flow<R> mapConcurrentByKey(int concurrency, Function<? super T, ? extends K> key,
                                               Function<? super T, ? extends R> mapper, FlowBudget budget) {
         checkConcurrency(concurrency);
-        return new FlowMapConcurrent<>(this, "mapConcurrentByKey", FlowMapConcurrent.Order.BY_KEY, concurrency,
-                concurrency, false, Objects.requireNonNull(mapper, "mapper"), Objects.requireNonNull(key, "key"),
-                (RealFlowBudget) Objects.requireNonNull(budget, "budget"));
+        return FlowMapConcurrent.byKey(this, concurrency, Objects.requireNonNull(key, "key"),
+                Objects.requireNonNull(mapper, "mapper"), (RealFlowBudget) Objects.requireNonNull(budget, "budget"));
     }
 
     /**
@@ -1610,7 +1615,8 @@ public interface Flow<T> {
      * occupy the carriers of virtual threads) and emits the results in input order.
      *
      * <p><em>Emits when</em> the oldest result not yet emitted is ready. <em>Blocks upstream when</em>
-     * {@code 4 × parallelism} elements have been received and not yet emitted (the reorder window).
+     * {@code 4 × parallelism} received elements wait for a thread, which takes one when fewer than
+     * {@code 4 × parallelism} elements have started and not been emitted (the reorder window).
      * <em>Completes</em>, <em>fails</em> and <em>cancels</em> as {@link #mapConcurrent}. The platform threads
      * ({@code tide-flow-mapParallel-n}, daemons) are started for the collection and joined before it returns.
      *
@@ -1624,9 +1630,7 @@ public interface Flow<T> {
         if (parallelism < 1) {
             throw new IllegalArgumentException("parallelism must be positive: " + parallelism);
         }
-        int window = parallelism > Integer.MAX_VALUE / 4 ? Integer.MAX_VALUE : parallelism * 4;
-        return new FlowMapConcurrent<>(this, "mapParallel", FlowMapConcurrent.Order.ORDERED, window, parallelism,
-                true, Objects.requireNonNull(mapper, "mapper"), null, null);
+        return FlowMapConcurrent.parallel(this, parallelism, Objects.requireNonNull(mapper, "mapper"));
     }
 
     /**

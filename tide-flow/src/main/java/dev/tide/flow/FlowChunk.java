@@ -1,6 +1,7 @@
 package dev.tide.flow;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -19,19 +20,35 @@ final class FlowChunk<T> extends FlowOperator<T, List<T>> {
 
     @Override
     public void collect(Emitter<? super List<T>> emitter) throws Exception {
-        List<List<T>> current = new ArrayList<>(1);
-        current.add(new ArrayList<>(size));
-        upstream.collect(value -> {
-            List<T> chunk = current.get(0);
-            chunk.add(value);
-            if (chunk.size() == size) {
-                current.set(0, new ArrayList<>(size));
-                emitter.emit(List.copyOf(chunk));
-            }
-        });
-        List<T> rest = current.get(0);
+        Chunker chunker = new Chunker(emitter);
+        upstream.collect(chunker);
+        List<T> rest = chunker.chunk;
         if (!rest.isEmpty()) {
-            emitter.emit(List.copyOf(rest));
+            emitter.emit(Collections.unmodifiableList(rest));
+        }
+    }
+
+    /**
+     * The per-run state: the chunk being filled. A full chunk is handed downstream as an unmodifiable view
+     * and never touched again (the next element starts a new list), so it need not be copied.
+     */
+    private final class Chunker implements Emitter<T> {
+
+        private final Emitter<? super List<T>> downstream;
+        private List<T> chunk = new ArrayList<>(size);
+
+        Chunker(Emitter<? super List<T>> downstream) {
+            this.downstream = downstream;
+        }
+
+        @Override
+        public void emit(T value) throws Exception {
+            List<T> current = chunk;
+            current.add(value);
+            if (current.size() == size) {
+                chunk = new ArrayList<>(size);
+                downstream.emit(Collections.unmodifiableList(current));
+            }
         }
     }
 }

@@ -11,20 +11,31 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /*
  * mapConcurrent (ORDERED), mapConcurrentUnordered (UNORDERED), mapConcurrentByKey (BY_KEY) and mapParallel
- * (ORDERED on platform workers): the function runs on up to `workers` threads, with at most `window`
- * elements admitted and not yet emitted.
+ * (ORDERED on platform workers): the function runs on up to `workers` threads at once.
+ *
+ * Bounds (all per collection):
+ *   - `workers`: calls running at once;
+ *   - `window`: elements whose call has started and whose result has not been emitted yet (running calls plus
+ *     results waiting for their turn). ORDERED uses workers + 1, so the reorder buffer (results waiting behind
+ *     a running head) never holds more than `workers` results, while the worker that finishes the head can
+ *     start its next call at once;
+ *   - `prefetch`: elements received from upstream and waiting for a worker (ORDERED, UNORDERED). So no worker
+ *     ever waits for the upstream thread or for the collecting thread in steady state.
+ *   BY_KEY admits at most `window` elements in total (running, waiting behind their key, or done), prefetch
+ *   is not used.
  *
  * Threads of one collection (all joined before collect returns):
- *   - the feeder ("tide-flow-<op>-upstream-n", virtual): collects upstream; each element is admitted as a
- *     Task (blocking while `window` elements are admitted and not yet emitted: that is the backpressure) and
- *     put on the work queue (BY_KEY: only when no other element of its key is queued or running);
- *   - workers ("tide-flow-<op>-n": virtual, or platform daemons for mapParallel), started lazily while
- *     there is more queued work than idle workers, up to `workers`; each takes a task, runs the function
- *     outside the lock and completes the task; a worker ends when upstream is done and no work is queued;
+ *   - the feeder ("tide-flow-<op>-upstream-n", virtual): collects upstream; each element becomes a Task, put on
+ *     the work queue (BY_KEY: only when no other element of its key is queued or running, otherwise behind
+ *     it in the key's FIFO); the feeder blocks while the work queue holds `prefetch` tasks (BY_KEY: while
+ *     `window` elements are admitted): that is the backpressure;
+ *   - workers ("tide-flow-<op>-n": virtual, or platform daemons for mapParallel), started lazily while there
+ *     is more startable work than idle workers, up to `workers`; each takes a task (when the window allows),
+ *     runs the function outside the lock and completes the task; a worker ends when upstream is done and no
+ *     work is queued (BY_KEY starts a new one if later work appears);
  *   - the collecting thread: takes completed results (ORDERED: the head of the admission queue once it is
  *     done, so results leave in input order; otherwise in completion order) and emits them. It takes every
- *     result that is ready in one go, emits them outside the lock, and only then frees their window slots,
- *     so at most `window` results exist at any time (the reorder buffer is bounded by the window).
+ *     result that is ready in one go, emits them outside the lock, and only then frees their window slots.
  *
  * BY_KEY: a map from key to the FIFO of that key's admitted tasks; only the head of each FIFO is on the work
  * queue or running, so a key's elements are processed one at a time in input order and emitted in that order
@@ -51,12 +62,14 @@ final class FlowMapConcurrent<T, R> extends FlowOperator<T, R> {
     private final Order order;
     private final int window;
     private final int workers;
+    private final int prefetch;
     private final boolean platform;
     private final Function<? super T, ? extends R> mapper;
     private final Function<? super T, ?> keyFunction;
     private final RealFlowBudget budget;
 
-    FlowMapConcurrent(Flow<T> upstream, String op, Order order, int window, int workers, boolean platform,
+    private FlowMapConcurrent(Flow<T> upstream, String op, Order order, int window, int workers, int prefetch,
+                              boolean platform,
                       Function<? super T, ? extends R> mapper, Function<? super T, ?> keyFunction,
                       RealFlowBudget budget) {
         super(upstream);
@@ -64,10 +77,42 @@ final class FlowMapConcurrent<T, R> extends FlowOperator<T, R> {
         this.order = order;
         this.window = window;
         this.workers = workers;
+        this.prefetch = prefetch;
         this.platform = platform;
         this.mapper = mapper;
         this.keyFunction = keyFunction;
         this.budget = budget;
+    }
+
+    /** mapConcurrent: n virtual workers, window n + 1 (reorder buffer at most n results), prefetch n. */
+    static <T, R> FlowMapConcurrent<T, R> ordered(Flow<T> upstream, int n, Function<? super T, ? extends R> mapper) {
+        return new FlowMapConcurrent<>(upstream, "mapConcurrent", Order.ORDERED, plus(n, 1), n, n, false, mapper, null,
+                null);
+    }
+
+    /** mapConcurrentUnordered: n virtual workers, window 2n (at most n results waiting for the collector), prefetch n. */
+    static <T, R> FlowMapConcurrent<T, R> unordered(Flow<T> upstream, int n, Function<? super T, ? extends R> mapper) {
+        return new FlowMapConcurrent<>(upstream, "mapConcurrentUnordered", Order.UNORDERED, plus(n, n), n, n, false,
+                mapper, null, null);
+    }
+
+    /** mapConcurrentByKey: n virtual workers, at most n elements admitted. */
+    static <T, R> FlowMapConcurrent<T, R> byKey(Flow<T> upstream, int n, Function<? super T, ?> key,
+                                               Function<? super T, ? extends R> mapper, RealFlowBudget budget) {
+        return new FlowMapConcurrent<>(upstream, "mapConcurrentByKey", Order.BY_KEY, n, n, 0, false, mapper, key,
+                budget);
+    }
+
+    /** mapParallel: p platform workers, window and prefetch 4p. */
+    static <T, R> FlowMapConcurrent<T, R> parallel(Flow<T> upstream, int p, Function<? super T, ? extends R> mapper) {
+        int window = p > Integer.MAX_VALUE / 4 ? Integer.MAX_VALUE : 4 * p;
+        return new FlowMapConcurrent<>(upstream, "mapParallel", Order.ORDERED, window, p, window, true, mapper, null,
+                null);
+    }
+
+    private static int plus(int a, int b) {
+        long sum = (long) a + b;
+        return sum > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) sum;
     }
 
     @Override
@@ -99,6 +144,7 @@ final class FlowMapConcurrent<T, R> extends FlowOperator<T, R> {
         private final Map<Object, ArrayDeque<Task>> byKey = new HashMap<>(); // BY_KEY
         private final List<Thread> threads = new ArrayList<>();
         private int admitted;
+        private int started;
         private int workerCount;
         private int idle;
         private long keyUnits;
@@ -126,10 +172,9 @@ final class FlowMapConcurrent<T, R> extends FlowOperator<T, R> {
                     try {
                         if (emitted > 0) {
                             admitted -= emitted;
+                            started -= emitted;
                             emitted = 0;
-                            if (feederWaiting) {
-                                room.signal();
-                            }
+                            progress();
                         }
                         while (true) {
                             if (failure != null) {
@@ -218,7 +263,7 @@ final class FlowMapConcurrent<T, R> extends FlowOperator<T, R> {
             }
             lock.lockInterruptibly();
             try {
-                while (!cancelled && admitted >= window) {
+                while (!cancelled && (order == Order.BY_KEY ? admitted >= window : queued.size() >= prefetch)) {
                     feederWaiting = true;
                     try {
                         room.await();
@@ -266,16 +311,35 @@ final class FlowMapConcurrent<T, R> extends FlowOperator<T, R> {
             }
         }
 
-        /** Queues a task for a worker, starting one if no idle worker is left for it. Lock held. */
+        /** Queues a task for a worker. Lock held. */
         private void dispatch(Task task) {
             queued.add(task);
-            if (queued.size() > idle && workerCount < workers && !cancelled) {
+            progress();
+        }
+
+        /**
+         * After any change of the counts: wakes the feeder if it may admit again, and wakes (or starts) as many
+         * workers as there are tasks that may start now. Lock held.
+         */
+        private void progress() {
+            if (cancelled) {
+                return;
+            }
+            if (feederWaiting && (order == Order.BY_KEY ? admitted < window : queued.size() < prefetch)) {
+                room.signal();
+            }
+            int startable = Math.min(queued.size(), window - started);
+            if (startable <= 0) {
+                return;
+            }
+            if (startable > idle && workerCount < workers) {
                 workerCount++;
                 Runnable body = this::workLoop;
                 Thread worker = platform ? FlowThreads.newPlatformThread(op, body) : FlowThreads.newThread(op, body);
                 threads.add(worker);
                 worker.start();
-            } else if (idle > 0) {
+            }
+            for (int i = Math.min(startable, idle); i > 0; i--) {
                 work.signal();
             }
         }
@@ -286,7 +350,7 @@ final class FlowMapConcurrent<T, R> extends FlowOperator<T, R> {
                     Task task;
                     lock.lockInterruptibly();
                     try {
-                        while (queued.isEmpty() && !cancelled && !upstreamDone) {
+                        while (!cancelled && (queued.isEmpty() ? !upstreamDone : started >= window)) {
                             idle++;
                             try {
                                 work.await();
@@ -298,6 +362,10 @@ final class FlowMapConcurrent<T, R> extends FlowOperator<T, R> {
                         if (task == null) {
                             workerCount--;
                             return;
+                        }
+                        started++;
+                        if (feederWaiting) {
+                            progress();
                         }
                     } finally {
                         lock.unlock();
