@@ -1506,10 +1506,11 @@ public interface Flow<T> {
      * CPU-bound work.
      *
      * <p><em>Emits when</em> the result of the oldest element not yet emitted is ready (head-of-line: a slow
-     * element holds back the results after it). <em>Blocks upstream when</em> {@code concurrency} received
-     * elements are waiting for a call. A call starts when a thread is free and fewer than
-     * {@code concurrency + 1} elements have started and not been emitted, so the reorder buffer never holds more
-     * than {@code concurrency} results; at most {@code 2 × concurrency + 1} elements are held in all.
+     * element holds back the results after it). <em>Blocks upstream when</em> {@code max(concurrency, 32)}
+     * received elements are waiting for a call. A call starts when one of the {@code concurrency} threads is
+     * free, unless it could leave more than {@code concurrency} results done behind the oldest unfinished element
+     * (so the reorder buffer never holds more than {@code concurrency} results) or more than 32 results wait for
+     * downstream although free to leave.
      * <em>Completes when</em> upstream has completed and
      * every result was emitted. <em>Fails when</em> upstream fails or a call throws (its exception, unchanged,
      * tagged with the stage) or returns null: at once, the calls still running are interrupted and results
@@ -1535,10 +1536,10 @@ public interface Flow<T> {
      * Like {@link #mapConcurrent} but emits each result as soon as it is ready (completion order), so a slow
      * element holds back nothing.
      *
-     * <p><em>Emits when</em> any call returns. <em>Blocks upstream when</em> {@code concurrency} received
-     * elements wait for a call, which starts when fewer than {@code concurrency} calls run and fewer than
-     * {@code concurrency} results wait for downstream. <em>Completes</em>, <em>fails</em> and <em>cancels</em>
-     * as {@link #mapConcurrent}.
+     * <p><em>Emits when</em> any call returns. <em>Blocks upstream when</em> {@code max(concurrency, 32)}
+     * received elements wait for a call, which starts when one of the {@code concurrency} threads is free and
+     * fewer than {@code max(concurrency, 32)} results wait for downstream. <em>Completes</em>, <em>fails</em>
+     * and <em>cancels</em> as {@link #mapConcurrent}.
      *
      * @param concurrency the most calls in flight, at least 1
      * @param mapper the function; it may block; it runs on several threads at once
@@ -1615,8 +1616,9 @@ public interface Flow<T> {
      * occupy the carriers of virtual threads) and emits the results in input order.
      *
      * <p><em>Emits when</em> the oldest result not yet emitted is ready. <em>Blocks upstream when</em>
-     * {@code 4 × parallelism} received elements wait for a thread, which takes one when fewer than
-     * {@code 4 × parallelism} elements have started and not been emitted (the reorder window).
+     * {@code max(4 × parallelism, 32)} received elements wait for a thread; a thread takes one unless it could
+     * leave more than {@code 4 × parallelism} results done behind the oldest unfinished element (the reorder
+     * buffer) or more than 32 results wait for downstream although free to leave.
      * <em>Completes</em>, <em>fails</em> and <em>cancels</em> as {@link #mapConcurrent}. The platform threads
      * ({@code tide-flow-mapParallel-n}, daemons) are started for the collection and joined before it returns.
      *

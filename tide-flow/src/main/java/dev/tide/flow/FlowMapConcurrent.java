@@ -61,6 +61,7 @@ final class FlowMapConcurrent<T, R> extends FlowOperator<T, R> {
     private final String op;
     private final Order order;
     private final int window;
+    private final int reorder;
     private final int workers;
     private final int prefetch;
     private final boolean platform;
@@ -68,14 +69,15 @@ final class FlowMapConcurrent<T, R> extends FlowOperator<T, R> {
     private final Function<? super T, ?> keyFunction;
     private final RealFlowBudget budget;
 
-    private FlowMapConcurrent(Flow<T> upstream, String op, Order order, int window, int workers, int prefetch,
-                              boolean platform,
+    private FlowMapConcurrent(Flow<T> upstream, String op, Order order, int window, int reorder, int workers,
+                              int prefetch, boolean platform,
                       Function<? super T, ? extends R> mapper, Function<? super T, ?> keyFunction,
                       RealFlowBudget budget) {
         super(upstream);
         this.op = op;
         this.order = order;
         this.window = window;
+        this.reorder = reorder;
         this.workers = workers;
         this.prefetch = prefetch;
         this.platform = platform;
@@ -84,30 +86,43 @@ final class FlowMapConcurrent<T, R> extends FlowOperator<T, R> {
         this.budget = budget;
     }
 
-    /** mapConcurrent: n virtual workers, window n + 1 (reorder buffer at most n results), prefetch n. */
+    /**
+     * Elements prefetched for the workers (at least), and results that may wait for the collecting thread once
+     * they are free to leave (in completion order, or, ordered, behind no unfinished element).
+     */
+    static final int BATCH = 32;
+
+    /**
+     * mapConcurrent: n virtual workers; at most n results done behind an unfinished element (the reorder
+     * buffer); at most 32 more that are free to leave; max(n, 32) prefetched.
+     */
     static <T, R> FlowMapConcurrent<T, R> ordered(Flow<T> upstream, int n, Function<? super T, ? extends R> mapper) {
-        return new FlowMapConcurrent<>(upstream, "mapConcurrent", Order.ORDERED, plus(n, 1), n, n, false, mapper, null,
-                null);
+        return new FlowMapConcurrent<>(upstream, "mapConcurrent", Order.ORDERED, plus(plus(n, 1), BATCH), n, n,
+                Math.max(n, BATCH), false, mapper, null, null);
     }
 
-    /** mapConcurrentUnordered: n virtual workers, window 2n (at most n results waiting for the collector), prefetch n. */
+    /**
+     * mapConcurrentUnordered: n virtual workers, at most max(n, 32) results waiting for the collector,
+     * max(n, 32) prefetched.
+     */
     static <T, R> FlowMapConcurrent<T, R> unordered(Flow<T> upstream, int n, Function<? super T, ? extends R> mapper) {
-        return new FlowMapConcurrent<>(upstream, "mapConcurrentUnordered", Order.UNORDERED, plus(n, n), n, n, false,
-                mapper, null, null);
+        int batch = Math.max(n, BATCH);
+        return new FlowMapConcurrent<>(upstream, "mapConcurrentUnordered", Order.UNORDERED, plus(n, batch), 0, n,
+                batch, false, mapper, null, null);
     }
 
     /** mapConcurrentByKey: n virtual workers, at most n elements admitted. */
     static <T, R> FlowMapConcurrent<T, R> byKey(Flow<T> upstream, int n, Function<? super T, ?> key,
                                                Function<? super T, ? extends R> mapper, RealFlowBudget budget) {
-        return new FlowMapConcurrent<>(upstream, "mapConcurrentByKey", Order.BY_KEY, n, n, 0, false, mapper, key,
+        return new FlowMapConcurrent<>(upstream, "mapConcurrentByKey", Order.BY_KEY, n, 0, n, 0, false, mapper, key,
                 budget);
     }
 
-    /** mapParallel: p platform workers, window and prefetch 4p. */
+    /** mapParallel: p platform workers, a reorder buffer of 4p, 32 more free to leave, max(4p, 32) prefetched. */
     static <T, R> FlowMapConcurrent<T, R> parallel(Flow<T> upstream, int p, Function<? super T, ? extends R> mapper) {
-        int window = p > Integer.MAX_VALUE / 4 ? Integer.MAX_VALUE : 4 * p;
-        return new FlowMapConcurrent<>(upstream, "mapParallel", Order.ORDERED, window, p, window, true, mapper, null,
-                null);
+        int reorder = p > Integer.MAX_VALUE / 4 ? Integer.MAX_VALUE : 4 * p;
+        return new FlowMapConcurrent<>(upstream, "mapParallel", Order.ORDERED, plus(plus(reorder, 1), BATCH), reorder,
+                p, Math.max(reorder, BATCH), true, mapper, null, null);
     }
 
     private static int plus(int a, int b) {
@@ -123,6 +138,7 @@ final class FlowMapConcurrent<T, R> extends FlowOperator<T, R> {
     /** One admitted element. Fields are guarded by the run's lock (input is final). */
     private static final class Task {
         final Object input;
+        long seq;
         Object key;
         Object result;
         boolean done;
@@ -132,19 +148,59 @@ final class FlowMapConcurrent<T, R> extends FlowOperator<T, R> {
         }
     }
 
+    /** The admitted tasks of an ordered run, oldest first, indexable by sequence number. Guarded by the run's lock. */
+    private static final class Ring {
+        private Task[] items = new Task[16];
+        private int head;
+        private int size;
+
+        void addLast(Task task) {
+            if (size == items.length) {
+                Task[] bigger = new Task[items.length * 2];
+                for (int i = 0; i < size; i++) {
+                    bigger[i] = items[(head + i) & (items.length - 1)];
+                }
+                items = bigger;
+                head = 0;
+            }
+            items[(head + size) & (items.length - 1)] = task;
+            size++;
+        }
+
+        Task first() {
+            return size == 0 ? null : items[head];
+        }
+
+        Task pollFirst() {
+            Task task = items[head];
+            items[head] = null;
+            head = (head + 1) & (items.length - 1);
+            size--;
+            return task;
+        }
+
+        /** The task {@code offset} places after the first. */
+        Task get(long offset) {
+            return items[(int) ((head + offset) & (items.length - 1))];
+        }
+    }
+
     private final class Run {
 
         private final ReentrantLock lock = new ReentrantLock();
         private final Condition room = lock.newCondition();
         private final Condition results = lock.newCondition();
         private final Condition work = lock.newCondition();
-        private final ArrayDeque<Task> admittedInOrder = new ArrayDeque<>(); // ORDERED
+        private final Ring inOrder = new Ring();                               // ORDERED
         private final ArrayDeque<Task> ready = new ArrayDeque<>();            // UNORDERED, BY_KEY
         private final ArrayDeque<Task> queued = new ArrayDeque<>();           // waiting for a worker
         private final Map<Object, ArrayDeque<Task>> byKey = new HashMap<>(); // BY_KEY
         private final List<Thread> threads = new ArrayList<>();
         private int admitted;
         private int started;
+        private long nextSeq;       // ORDERED: the sequence number of the next admitted element
+        private long emittedSeq;    // ORDERED: the sequence number of the oldest element not emitted
+        private long doneFrontier;  // ORDERED: the sequence number of the oldest element not done
         private int workerCount;
         private int idle;
         private long keyUnits;
@@ -215,8 +271,9 @@ final class FlowMapConcurrent<T, R> extends FlowOperator<T, R> {
         private void takeReady(List<Object> batch) {
             if (order == Order.ORDERED) {
                 Task head;
-                while ((head = admittedInOrder.peek()) != null && head.done) {
-                    admittedInOrder.poll();
+                while ((head = inOrder.first()) != null && head.done) {
+                    inOrder.pollFirst();
+                    emittedSeq++;
                     batch.add(head.result);
                 }
             } else {
@@ -277,7 +334,8 @@ final class FlowMapConcurrent<T, R> extends FlowOperator<T, R> {
                 Task task = new Task(value);
                 switch (order) {
                     case ORDERED -> {
-                        admittedInOrder.add(task);
+                        task.seq = nextSeq++;
+                        inOrder.addLast(task);
                         dispatch(task);
                     }
                     case UNORDERED -> dispatch(task);
@@ -325,10 +383,12 @@ final class FlowMapConcurrent<T, R> extends FlowOperator<T, R> {
             if (cancelled) {
                 return;
             }
-            if (feederWaiting && (order == Order.BY_KEY ? admitted < window : queued.size() < prefetch)) {
+            // hysteresis: a waiting feeder is woken once the work queue has drained to half, so it refills it in
+            // one go instead of waking for every task taken
+            if (feederWaiting && (order == Order.BY_KEY ? admitted < window : queued.size() <= prefetch / 2)) {
                 room.signal();
             }
-            int startable = Math.min(queued.size(), window - started);
+            int startable = startable();
             if (startable <= 0) {
                 return;
             }
@@ -344,13 +404,27 @@ final class FlowMapConcurrent<T, R> extends FlowOperator<T, R> {
             }
         }
 
+        /** How many queued tasks may start now. Lock held. */
+        private int startable() {
+            Task next = queued.peek();
+            if (next == null) {
+                return 0;
+            }
+            long allowed = Math.min(queued.size(), (long) window - started);
+            if (order == Order.ORDERED) {
+                // no more than `reorder` results may end up done behind the oldest unfinished element
+                allowed = Math.min(allowed, doneFrontier + reorder - next.seq + 1);
+            }
+            return (int) Math.max(0, allowed);
+        }
+
         private void workLoop() {
             try {
                 while (true) {
                     Task task;
                     lock.lockInterruptibly();
                     try {
-                        while (!cancelled && (queued.isEmpty() ? !upstreamDone : started >= window)) {
+                        while (!cancelled && (queued.isEmpty() ? !upstreamDone : startable() == 0)) {
                             idle++;
                             try {
                                 work.await();
@@ -398,7 +472,13 @@ final class FlowMapConcurrent<T, R> extends FlowOperator<T, R> {
                 task.done = true;
                 switch (order) {
                     case ORDERED -> {
-                        if (collectorWaiting && admittedInOrder.peek() == task) {
+                        if (task.seq == doneFrontier) {
+                            while (doneFrontier < nextSeq && inOrder.get(doneFrontier - emittedSeq).done) {
+                                doneFrontier++;
+                            }
+                            progress();
+                        }
+                        if (collectorWaiting && task.seq == emittedSeq) {
                             results.signal();
                         }
                     }
