@@ -3,6 +3,9 @@ package dev.tide.bench;
 import dev.tide.flow.Flow;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -16,12 +19,15 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The sequential rows of RS2's {@code parallel_processing_comprehensive} ({@code {task}_sequential}): the task
  * in a plain {@code map}, then mapped to 1 and collected. Also {@code mapParallel()} with the default
- * parallelism (one platform thread per core, RS2's {@code map_parallel_rs2}).
+ * parallelism (one platform thread per core, RS2's {@code map_parallel_rs2}), and two references for what the
+ * machine allows: a parallel stream, and a fixed pool of one platform thread per core created once (ordered
+ * futures). mapParallel starts its threads for each collection; the pool does not.
  * Run: {@code java -jar tide-bench/target/benchmarks.jar SequentialTasksBenchmark}.
  */
 @State(Scope.Benchmark)
@@ -37,6 +43,7 @@ public class SequentialTasksBenchmark {
 
     private List<Integer> input;
     private Function<Integer, Object> task;
+    private ExecutorService pool;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -46,6 +53,12 @@ public class SequentialTasksBenchmark {
         for (int i = 0; i < size; i++) {
             input.add(i);
         }
+        pool = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors());
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        pool.shutdownNow();
     }
 
     @Benchmark
@@ -56,5 +69,24 @@ public class SequentialTasksBenchmark {
     @Benchmark
     public List<Integer> mapParallel_allCores() {
         return Flow.fromIterable(input).mapParallel(task).map(r -> 1).toList();
+    }
+
+    @Benchmark
+    public List<Integer> reference_parallelStream() {
+        return input.parallelStream().map(task).map(r -> 1).toList();
+    }
+
+    @Benchmark
+    public List<Integer> reference_fixedPool_allCores() throws Exception {
+        List<Future<Object>> futures = new ArrayList<>(input.size());
+        for (Integer x : input) {
+            futures.add(pool.submit(() -> task.apply(x)));
+        }
+        List<Integer> out = new ArrayList<>(futures.size());
+        for (Future<Object> future : futures) {
+            future.get();
+            out.add(1);
+        }
+        return out;
     }
 }
