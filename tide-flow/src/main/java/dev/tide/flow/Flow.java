@@ -1498,7 +1498,8 @@ public interface Flow<T> {
                 Objects.requireNonNull(release, "release"));
     }
 
-    // ---- concurrency (virtual threads; mapParallel on platform threads; see FlowMapConcurrent, FlowParJoin)
+    // ---- concurrency (virtual threads; mapParallel on the CPU pool's platform threads; see FlowMapConcurrent,
+    //      CpuPool, FlowParJoin)
 
     /**
      * Applies {@code mapper} to up to {@code concurrency} elements at once, each call on a virtual thread, and
@@ -1620,7 +1621,10 @@ public interface Flow<T> {
      * leave more than {@code 4 × parallelism} results done behind the oldest unfinished element (the reorder
      * buffer) or more than 32 results wait for downstream although free to leave.
      * <em>Completes</em>, <em>fails</em> and <em>cancels</em> as {@link #mapConcurrent}. The platform threads
-     * ({@code tide-flow-mapParallel-n}, daemons) are started for the collection and joined before it returns.
+     * come from a pool that tide-flow shares between collections ({@code tide-flow-cpu-n}, daemons, created on
+     * demand, ended after 30 s without work; it has no fixed size, so nested uses cannot starve each other);
+     * every call of a collection has ended, and its threads are back in the pool, when the terminal operation
+     * returns.
      *
      * @param parallelism the number of platform threads, at least 1
      * @param mapper the function; it runs on several threads at once

@@ -24,15 +24,17 @@ import java.util.concurrent.locks.ReentrantLock;
  *   BY_KEY admits at most `window` elements in total (running, waiting behind their key, or done), prefetch
  *   is not used.
  *
- * Threads of one collection (all joined before collect returns):
+ * Threads of one collection (all ended, or for pool loops: returned to the pool, before collect returns):
  *   - the feeder ("tide-flow-<op>-upstream-n", virtual): collects upstream; each element becomes a Task, put on
  *     the work queue (BY_KEY: only when no other element of its key is queued or running, otherwise behind
  *     it in the key's FIFO); the feeder blocks while the work queue holds `prefetch` tasks (BY_KEY: while
  *     `window` elements are admitted): that is the backpressure;
- *   - workers ("tide-flow-<op>-n": virtual, or platform daemons for mapParallel), started lazily while there
- *     is more startable work than idle workers, up to `workers`; each takes a task (when the window allows),
- *     runs the function outside the lock and completes the task; a worker ends when upstream is done and no
- *     work is queued (BY_KEY starts a new one if later work appears);
+ *   - workers ("tide-flow-<op>-n", virtual; for mapParallel, loops run on threads of the module's CpuPool,
+ *     "tide-flow-cpu-n", platform daemons shared by collections), started lazily while there is more
+ *     startable work than idle workers, up to `workers`; each takes a task (when the window allows), runs the
+ *     function outside the lock and completes the task; a worker ends when upstream is done and no work is
+ *     queued (BY_KEY starts a new one if later work appears). close() joins the virtual threads and waits
+ *     until every pool loop has ended; a pool thread is interrupted only while it runs a loop of this run;
  *   - the collecting thread: takes completed results (ORDERED: the head of the admission queue once it is
  *     done, so results leave in input order; otherwise in completion order) and emits them. It takes every
  *     result that is ready in one go, emits them outside the lock, and only then frees their window slots.
@@ -195,7 +197,10 @@ final class FlowMapConcurrent<T, R> extends FlowOperator<T, R> {
         private final ArrayDeque<Task> ready = new ArrayDeque<>();            // UNORDERED, BY_KEY
         private final ArrayDeque<Task> queued = new ArrayDeque<>();           // waiting for a worker
         private final Map<Object, ArrayDeque<Task>> byKey = new HashMap<>(); // BY_KEY
-        private final List<Thread> threads = new ArrayList<>();
+        private final List<Thread> threads = new ArrayList<>();       // the feeder and virtual workers
+        private final List<Thread> poolThreads = new ArrayList<>();   // CPU pool threads running a loop of this run
+        private final Condition loopsDone = lock.newCondition();
+        private int poolLoops;                                        // loops handed to the CPU pool, not yet ended
         private int admitted;
         private int started;
         private long nextSeq;       // ORDERED: the sequence number of the next admitted element
@@ -394,10 +399,14 @@ final class FlowMapConcurrent<T, R> extends FlowOperator<T, R> {
             }
             if (startable > idle && workerCount < workers) {
                 workerCount++;
-                Runnable body = this::workLoop;
-                Thread worker = platform ? FlowThreads.newPlatformThread(op, body) : FlowThreads.newThread(op, body);
-                threads.add(worker);
-                worker.start();
+                if (platform) {
+                    poolLoops++;
+                    CpuPool.execute(this::poolLoop, this::poolLoopEnded);
+                } else {
+                    Thread worker = FlowThreads.newThread(op, this::workLoop);
+                    threads.add(worker);
+                    worker.start();
+                }
             }
             for (int i = Math.min(startable, idle); i > 0; i--) {
                 work.signal();
@@ -416,6 +425,31 @@ final class FlowMapConcurrent<T, R> extends FlowOperator<T, R> {
                 allowed = Math.min(allowed, doneFrontier + reorder - next.seq + 1);
             }
             return (int) Math.max(0, allowed);
+        }
+
+        /** A worker loop on a thread of the CPU pool: registered so that a cancellation can interrupt it. */
+        private void poolLoop() {
+            lock.lock();
+            try {
+                poolThreads.add(Thread.currentThread());
+            } finally {
+                lock.unlock();
+            }
+            workLoop();
+        }
+
+        /** After a pool loop ended (and no longer counts as running in the pool). */
+        private void poolLoopEnded() {
+            lock.lock();
+            try {
+                poolThreads.remove(Thread.currentThread());
+                poolLoops--;
+                if (poolLoops == 0) {
+                    loopsDone.signalAll();
+                }
+            } finally {
+                lock.unlock();
+            }
         }
 
         private void workLoop() {
@@ -533,6 +567,14 @@ final class FlowMapConcurrent<T, R> extends FlowOperator<T, R> {
             room.signalAll();
             results.signalAll();
             work.signalAll();
+            // a pool thread is interrupted only while it runs a loop of this run (under the lock that it takes to
+            // deregister), never after it went back to the pool
+            Thread self = Thread.currentThread();
+            for (Thread thread : poolThreads) {
+                if (thread != self) {
+                    thread.interrupt();
+                }
+            }
             return new ArrayList<>(threads);
         }
 
@@ -565,6 +607,14 @@ final class FlowMapConcurrent<T, R> extends FlowOperator<T, R> {
             interrupt(toInterrupt);
             for (Thread thread : toJoin) {
                 FlowThreads.joinUninterruptibly(thread);
+            }
+            lock.lock();
+            try {
+                while (poolLoops > 0) {
+                    loopsDone.awaitUninterruptibly();
+                }
+            } finally {
+                lock.unlock();
             }
             if (budget != null && keyUnits > 0) {
                 budget.releaseKeys(keyUnits);

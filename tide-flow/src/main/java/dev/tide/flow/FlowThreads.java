@@ -8,8 +8,8 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicLong;
 
 /*
- * The one place tide-flow creates threads. Every thread is virtual (except the platform workers of
- * mapParallel, for CPU-bound work, see newPlatformThread) and named
+ * The one place tide-flow creates threads. Every thread is virtual (except the platform threads of the CPU
+ * pool that mapParallel uses, see newPoolThread and CpuPool) and named
  * "tide-flow-<role>-<n>" (role = the operator or helper that owns it, e.g. "merge", "pull", "publisher"),
  * so a thread dump shows which stage a thread belongs to.
  *
@@ -51,22 +51,15 @@ final class FlowThreads {
     }
 
     /**
-     * Creates (without starting) a named, tracked <em>platform</em> daemon thread for {@code role}: only for
-     * CPU-bound work that must not occupy the virtual threads' carriers (Flow.mapParallel). Such threads
-     * are owned by one collection and joined before it returns, like the virtual ones.
+     * Creates (without starting) a named <em>platform</em> daemon thread for the module's CPU pool
+     * ({@link CpuPool}, used by Flow.mapParallel for CPU-bound work that must not occupy the carriers of virtual
+     * threads). Pool threads are shared by collections and idle between them, so they are not reported by
+     * {@link #live()}; {@link CpuPool#running()} says whether one is still running a flow's work.
      */
-    static Thread newPlatformThread(String role, Runnable body) {
+    static Thread newPoolThread(String role, Runnable body) {
         Objects.requireNonNull(body, "body");
         String name = PREFIX + Objects.requireNonNull(role, "role") + "-" + COUNTER.incrementAndGet();
-        Thread thread = Thread.ofPlatform().name(name).daemon(true).unstarted(() -> {
-            try {
-                body.run();
-            } finally {
-                LIVE.remove(Thread.currentThread());
-            }
-        });
-        LIVE.add(thread);
-        return thread;
+        return Thread.ofPlatform().name(name).daemon(true).unstarted(body);
     }
 
     /** Creates and starts a tracked virtual thread; see {@link #newThread}. */

@@ -251,6 +251,7 @@ class ConcurrencyPropertiesTest {
                 assertThat(closed.get()).as(as + ": source's finally ran").isEqualTo(1);
                 assertThat(callsRunning.get()).as(as + ": calls still running").isZero();
                 assertThat(newThreadsSince(before)).as(as + ": threads still running").isEmpty();
+                assertThat(CpuPool.running()).as(as + ": CPU pool tasks still running").isZero();
                 assertThat(budget.keys()).as(as + ": keys held").isZero();
                 assertThat(budget.bufferedItems()).as(as + ": items held").isZero();
             }

@@ -204,7 +204,8 @@ class MapConcurrentTest {
             return i;
         }).toList();
         assertThat(parallelVirtual).containsExactly(false);
-        assertThat(parallelNames).containsExactly("tide-flow-mapParallel");
+        assertThat(parallelNames).containsExactly("tide-flow-cpu");
+        assertThat(CpuPool.running()).as("pool tasks still running after the terminal returned").isZero();
 
         Set<Boolean> concurrentVirtual = ConcurrentHashMap.newKeySet();
         Flow.fromIterable(range(0, 20)).mapConcurrent(4, i -> {
@@ -212,6 +213,44 @@ class MapConcurrentTest {
             return i;
         }).toList();
         assertThat(concurrentVirtual).containsExactly(true);
+    }
+
+    @Test
+    void nestedMapParallelDoesNotStarveAndACancelledRunLeavesNoInterruptBehind() {
+        assertTimeoutPreemptively(SAFETY, () -> {
+            // every outer call runs an inner mapParallel: the pool grows instead of waiting for its own threads
+            List<Integer> nested = Flow.fromIterable(range(0, 8)).mapParallel(2, i ->
+                    Flow.fromIterable(range(0, 10)).mapParallel(2, j -> i * 100 + j).fold(0, Integer::sum)).toList();
+            assertThat(nested).isEqualTo(range(0, 8).stream().map(i -> i * 1000 + 45).toList());
+
+            // a run stopped while its calls block: they are interrupted...
+            CountDownLatch never = new CountDownLatch(1);
+            CountDownLatch blocking = new CountDownLatch(1);
+            AtomicInteger interrupted = new AtomicInteger();
+            assertThat(Flow.fromIterable(range(0, 100)).mapParallel(2, i -> {
+                if (i > 0) {
+                    blocking.countDown();
+                    try {
+                        never.await();
+                    } catch (InterruptedException e) {
+                        interrupted.incrementAndGet();
+                    }
+                }
+                return i;
+            }).map(i -> {
+                awaitLatch(blocking); // stop only once a call blocks
+                return i;
+            }).take(1).toList()).containsExactly(0);
+            assertThat(interrupted.get()).isBetween(1, 2);
+            assertThat(CpuPool.running()).isZero();
+            // ...and the pool threads they ran on start the next run's calls without an interrupt flag
+            Set<Boolean> flags = ConcurrentHashMap.newKeySet();
+            Flow.fromIterable(range(0, 50)).mapParallel(2, i -> {
+                flags.add(Thread.currentThread().isInterrupted());
+                return i;
+            }).toList();
+            assertThat(flags).containsExactly(false);
+        });
     }
 
     @Test
