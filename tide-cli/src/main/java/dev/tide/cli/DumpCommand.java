@@ -2,13 +2,11 @@ package dev.tide.cli;
 
 import dev.tide.Message;
 import dev.tide.StreamUrl;
-import dev.tide.Timestamps;
 import dev.tide.file.SsFileWriter;
 import dev.tide.redis.RedisTools;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -62,19 +60,12 @@ final class DumpCommand implements Callable<Integer> {
         if (text == null) {
             return Optional.empty();
         }
-        return Optional.of(Timestamps.tryParse(text).orElseThrow(() -> new ParameterException(spec.commandLine(),
-                option + ": invalid timestamp \"" + text + "\": expected YYYY-MM-DDTHH:MM:SS[.fraction] in UTC")));
+        return Optional.of(RedisArgs.timestamp(spec, option, text));
     }
 
     @Override
     public Integer call() {
-        String scheme = stream.streamer().requireProtocol().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("redis") && !scheme.equals("rediss")) {
-            throw new ParameterException(spec.commandLine(), "--stream must be a redis:// or rediss:// URI, not " + stream);
-        }
-        if (stream.keys().isEmpty()) {
-            throw new ParameterException(spec.commandLine(), "--stream names no stream: write " + stream + "key1,key2");
-        }
+        RedisArgs.requireRedisStreams(spec, stream);
         if (beaconInterval < 128) {
             throw new ParameterException(spec.commandLine(), "--beacon-interval must be at least 128: " + beaconInterval);
         }

@@ -2,10 +2,8 @@ package dev.tide.cli;
 
 import dev.tide.StreamKey;
 import dev.tide.StreamUrl;
-import dev.tide.Timestamps;
 import dev.tide.redis.RedisTools;
 import java.time.Instant;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -58,13 +56,7 @@ final class TrimCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        String scheme = stream.streamer().requireProtocol().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("redis") && !scheme.equals("rediss")) {
-            throw new ParameterException(spec.commandLine(), "--stream must be a redis:// or rediss:// URI, not " + stream);
-        }
-        if (stream.keys().isEmpty()) {
-            throw new ParameterException(spec.commandLine(), "--stream names no stream: write " + stream + "key1,key2");
-        }
+        RedisArgs.requireRedisStreams(spec, stream);
         Map<StreamKey, Long> removed;
         if (limit.maxLen != null) {
             if (limit.maxLen < 0) {
@@ -72,8 +64,7 @@ final class TrimCommand implements Callable<Integer> {
             }
             removed = RedisTools.trimMaxLength(stream, connection.options(), limit.maxLen, exact);
         } else {
-            Instant min = Timestamps.tryParse(limit.minTs).orElseThrow(() -> new ParameterException(spec.commandLine(),
-                    "--min-ts: invalid timestamp \"" + limit.minTs + "\": expected YYYY-MM-DDTHH:MM:SS[.fraction] in UTC"));
+            Instant min = RedisArgs.timestamp(spec, "--min-ts", limit.minTs);
             removed = RedisTools.trimMinTimestamp(stream, connection.options(), min, exact);
         }
         removed.forEach((key, n) -> ctx.out().println("Trimmed " + n + " entries from " + key));
