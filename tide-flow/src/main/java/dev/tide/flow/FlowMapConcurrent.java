@@ -512,11 +512,7 @@ final class FlowMapConcurrent<T, R> extends FlowOperator<T, R> {
                             }
                             progress();
                         }
-                        // mapParallel (CPU-bound calls) wakes the collecting thread once per half batch of results,
-                        // or when this worker finds nothing more to start: every wake-up of a platform thread
-                        // preempts a worker on a machine with as many cores as workers
-                        if (collectorWaiting && doneFrontier > emittedSeq
-                                && (!platform || doneFrontier - emittedSeq >= BATCH / 2 || startable() == 0)) {
+                        if (collectorWaiting && task.seq == emittedSeq) {
                             results.signal();
                         }
                     }
