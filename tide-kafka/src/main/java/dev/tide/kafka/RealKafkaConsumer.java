@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -43,6 +44,7 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
@@ -54,11 +56,12 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * the <em>poller</em> ({@link KafkaThreads}), from creation to close; no other thread ever calls it
  * except {@code wakeup()}, the one method kafka-clients allows from any thread. The poller loops:
  * store the commits asked for, run the queued commands, look for new partitions, pause or resume
- * fetching, {@code poll}, and append the records to the {@link HandOff}. Rebalance callbacks run on the
- * poller inside {@code poll}.
+ * fetching, {@code poll}, and append the records to the {@link HandOff}, one list per partition as
+ * kafka-clients returns it. Rebalance callbacks run on the poller inside {@code poll}.
  * <ul>
- *   <li>Application threads take messages from the hand-off ({@link #next()}, {@link #poll}), which has
- *       its own lock; they never touch the Kafka consumer.</li>
+ *   <li>Application threads take records from the hand-off ({@link #next()}, {@link #poll}), which has
+ *       its own lock, and turn them into messages themselves, so the poller only fetches; they never
+ *       touch the Kafka consumer.</li>
  *   <li>Everything else an application thread asks ({@code seek}, {@code rewind}, {@code assign},
  *       {@code unassign}, {@link #assignment()}) is a {@link Command} queued for the poller, followed by
  *       {@code wakeup()} so the poller leaves {@code poll} at once; the caller blocks on the command's
@@ -70,7 +73,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  *       partition and keeps polling (so it stays in its group and keeps running commands); a taker that
  *       brings it down to half wakes the poller, which resumes them.</li>
  *   <li>State only the poller touches: the Kafka consumer, {@code selection}, {@code skipBelow},
- *       {@code retryCommits}. Shared: the two queues (lock-free), {@code closed}, {@code terminated},
+ *       {@code retryCommits}, {@code pendingAnchors} (commit callbacks run on the poller too). Shared: the two queues (lock-free), {@code closed}, {@code terminated},
  *       {@code paused} (volatile flags), the hand-off (its lock).</li>
  * </ul>
  * Closing sets {@code closed}, ends the hand-off with CLOSED (blocked takers fail at once) and wakes the
@@ -98,12 +101,15 @@ final class RealKafkaConsumer implements KafkaConsumer {
     /** The longest single wait of {@link #poll}: longer ones would overflow the nanosecond clock arithmetic. */
     private static final Duration MAX_WAIT = Duration.ofDays(365);
 
+    /** How long the poller waits before it sends anchors again whose commit failed with a retriable error. */
+    private static final long ANCHOR_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
     private final RealKafkaStreamer streamer;
     private final List<StreamKey> keys;
     private final List<String> topics;
     private final ConsumerMode mode;
     private final org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> client;
-    private final HandOff buffer = new HandOff();
+    private final HandOff<ConsumerRecord<byte[], byte[]>> buffer = new HandOff<>();
     private final ConcurrentLinkedQueue<Command<?>> commands = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<CommitRequest> commits = new ConcurrentLinkedQueue<>();
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
@@ -114,6 +120,7 @@ final class RealKafkaConsumer implements KafkaConsumer {
     private final Duration pollInterval;
     private final Duration partitionRefresh;
     private final Duration closeTimeout;
+    private final String resetPolicy;
     private final String description;
     private volatile boolean paused;
     private volatile boolean terminated;
@@ -124,11 +131,15 @@ final class RealKafkaConsumer implements KafkaConsumer {
     private boolean selected;
     private final Map<TopicPartition, Long> skipBelow = new HashMap<>();
     private final List<CommitRequest> retryCommits = new ArrayList<>();
+    /** Start positions committed asynchronously ({@link #anchor}) and not yet known to be stored nor superseded. */
+    private final Map<TopicPartition, Long> pendingAnchors = new HashMap<>();
+    /** When to send {@link #pendingAnchors} again after a retriable failure; 0 when no retry is due. */
+    private long anchorRetryAt;
     private long nextRefresh;
     private final AtomicBoolean refreshing = new AtomicBoolean();
 
     private RealKafkaConsumer(RealKafkaStreamer streamer, List<StreamKey> keys, ConsumerOptions options,
-                              org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> client) {
+                              org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> client, String resetPolicy) {
         this.streamer = streamer;
         this.keys = List.copyOf(keys);
         this.topics = keys.stream().map(StreamKey::name).toList();
@@ -138,6 +149,7 @@ final class RealKafkaConsumer implements KafkaConsumer {
         this.pollInterval = options.get(KafkaOptions.POLL_INTERVAL);
         this.partitionRefresh = options.get(KafkaOptions.PARTITION_REFRESH);
         this.closeTimeout = options.get(KafkaOptions.CLOSE_TIMEOUT);
+        this.resetPolicy = resetPolicy;
         this.description = "KafkaConsumer[" + mode + options.group().map(g -> ", group " + g).orElse("") + ", "
                 + streamer.bootstrapServers() + "/" + String.join(",", topics) + "]";
         for (StreamKey key : keys) {
@@ -171,7 +183,8 @@ final class RealKafkaConsumer implements KafkaConsumer {
         } catch (RuntimeException e) {
             throw Errors.translate(e, "creating a Kafka consumer");
         }
-        RealKafkaConsumer consumer = new RealKafkaConsumer(streamer, keys, options, client);
+        String resetPolicy = String.valueOf(props.get(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG)).strip().toLowerCase(Locale.ROOT);
+        RealKafkaConsumer consumer = new RealKafkaConsumer(streamer, keys, options, client, resetPolicy);
         consumer.poller = KafkaThreads.startConsumerThread(consumer::run);
         Duration readyTimeout = options.get(KafkaOptions.READY_TIMEOUT);
         try {
@@ -199,6 +212,7 @@ final class RealKafkaConsumer implements KafkaConsumer {
             start();
             while (!closed.get()) {
                 flushCommits(false);
+                retryAnchors();
                 runCommands();
                 refreshPartitions();
                 adjustPause();
@@ -226,6 +240,7 @@ final class RealKafkaConsumer implements KafkaConsumer {
             } catch (RuntimeException e) {
                 // the queued commits fail below
             }
+            settleAnchors(client.assignment());
             try {
                 client.close(CloseOptions.timeout(closeTimeout));
             } catch (RuntimeException e) {
@@ -287,25 +302,31 @@ final class RealKafkaConsumer implements KafkaConsumer {
         }
     }
 
+    /**
+     * Hands the fetched records over partition by partition, as kafka-clients' lists (not copied); the
+     * takers turn them into messages.
+     */
     private void deliver(ConsumerRecords<byte[], byte[]> records) {
         if (records.isEmpty()) {
             return;
         }
-        List<Message> batch = new ArrayList<>(records.count());
-        for (ConsumerRecord<byte[], byte[]> r : records) {
-            if (!skipBelow.isEmpty()) {
-                TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-                Long min = skipBelow.get(tp);
-                if (min != null) {
-                    if (r.offset() < min) {
-                        continue;
+        for (TopicPartition tp : records.partitions()) {
+            List<ConsumerRecord<byte[], byte[]>> batch = records.records(tp);
+            Long min = skipBelow.isEmpty() ? null : skipBelow.get(tp);
+            if (min != null) {
+                List<ConsumerRecord<byte[], byte[]>> kept = new ArrayList<>(batch.size());
+                for (ConsumerRecord<byte[], byte[]> r : batch) {
+                    if (r.offset() >= min) {
+                        kept.add(r);
                     }
+                }
+                if (!kept.isEmpty()) {
                     skipBelow.remove(tp);
                 }
+                batch = kept;
             }
-            batch.add(toMessage(r));
+            buffer.add(batch);
         }
-        buffer.addAll(batch);
     }
 
     private Message toMessage(ConsumerRecord<byte[], byte[]> r) {
@@ -324,7 +345,12 @@ final class RealKafkaConsumer implements KafkaConsumer {
         }
     }
 
-    /** Stores the queued commits (and those a rebalance postponed); {@code forceSync} waits for them. */
+    /**
+     * Stores the queued commits (and those a rebalance postponed); {@code forceSync} waits for them. A
+     * commit supersedes the pending anchor of its partition (kafka-clients sends one consumer's commits in
+     * order, so it is stored after the anchor), and carries the pending anchors of the other partitions
+     * along: once an application's commit is stored, so is every anchor.
+     */
     private void flushCommits(boolean forceSync) {
         List<CommitRequest> batch = new ArrayList<>(retryCommits);
         retryCommits.clear();
@@ -352,12 +378,21 @@ final class RealKafkaConsumer implements KafkaConsumer {
         if (offsets.isEmpty()) {
             return;
         }
+        pendingAnchors.keySet().removeAll(offsets.keySet());
+        Map<TopicPartition, Long> carried = new HashMap<>();
+        pendingAnchors.forEach((tp, offset) -> {
+            if (owned.contains(tp)) {
+                carried.put(tp, offset);
+                offsets.put(tp, new OffsetAndMetadata(offset));
+            }
+        });
         if (sync) {
             try {
                 call(() -> {
                     client.commitSync(offsets);
                     return null;
                 });
+                anchorsStored(carried);
                 included.forEach(c -> c.done().complete(null));
             } catch (RebalanceInProgressException e) {
                 retryCommits.addAll(included);
@@ -370,6 +405,9 @@ final class RealKafkaConsumer implements KafkaConsumer {
             }
         } else {
             client.commitAsync(offsets, (stored, e) -> {
+                if (e == null) {
+                    anchorsStored(carried);
+                }
                 if (e == null || e instanceof CommitFailedException) {
                     included.forEach(c -> c.done().complete(null));
                 } else if (e instanceof RebalanceInProgressException) {
@@ -448,9 +486,10 @@ final class RealKafkaConsumer implements KafkaConsumer {
             if (partitions.isEmpty()) {
                 return;
             }
-            // Store what the application committed before the partitions move, then drop what it has not
-            // taken yet: the new owner starts right after the last commit.
+            // Store what the application committed (or else the anchors) before the partitions move, then
+            // drop what it has not taken yet: the new owner starts right after the last commit.
             flushCommits(true);
+            settleAnchors(partitions);
             forget(partitions);
         }
 
@@ -473,9 +512,18 @@ final class RealKafkaConsumer implements KafkaConsumer {
     }
 
     /**
-     * Pins the group's start on partitions it has no commit for: resolves the reset position (the end
-     * for LATEST) and commits it. Without this, a partition that moves to another member before anything
-     * was committed would start over at that member's "latest", losing what was sent in between.
+     * Positions the partitions at the group's commits and pins the group's start on those it has no
+     * commit for: resolves the reset position (the end for LATEST) and commits it. Without this, a
+     * partition that moves to another member before anything was committed would start over at that
+     * member's "latest", losing what was sent in between.
+     *
+     * <p>The anchoring commit is sent asynchronously, so fetching starts while it is stored. It only has
+     * to be stored before anything else could depend on it: the application's first commit carries the
+     * pending anchors along (and supersedes the one of its own partition), a revocation stores the
+     * anchors of the partitions that leave, and closing stores the rest ({@link #settleAnchors}). The
+     * blocking calls are thus the OffsetFetch ({@code committed}) and, for partitions without a commit,
+     * the ListOffsets of the reset ({@code position}); the commits are seeked to directly so that
+     * {@code position} does not fetch them a second time.
      */
     private void anchor(Collection<TopicPartition> partitions) {
         if (partitions.isEmpty()) {
@@ -484,27 +532,104 @@ final class RealKafkaConsumer implements KafkaConsumer {
         Set<TopicPartition> set = new HashSet<>(partitions);
         try {
             Map<TopicPartition, OffsetAndMetadata> committed = call(() -> client.committed(set));
-            Map<TopicPartition, OffsetAndMetadata> start = new HashMap<>();
+            List<TopicPartition> fresh = new ArrayList<>();
             for (TopicPartition tp : set) {
-                if (committed.get(tp) == null) {
-                    start.put(tp, new OffsetAndMetadata(call(() -> client.position(tp))));
+                OffsetAndMetadata c = committed.get(tp);
+                if (c != null) {
+                    client.seek(tp, c);
+                } else {
+                    fresh.add(tp);
                 }
             }
-            if (!start.isEmpty()) {
-                call(() -> {
-                    client.commitSync(start);
-                    return null;
-                });
+            if (fresh.isEmpty()) {
+                return;
             }
+            // The reset kafka-clients would apply; any other policy (none, by_duration) is left to it.
+            switch (resetPolicy) {
+                case "earliest" -> client.seekToBeginning(fresh);
+                case "latest" -> client.seekToEnd(fresh);
+                default -> {
+                }
+            }
+            Map<TopicPartition, Long> start = new HashMap<>();
+            for (TopicPartition tp : fresh) {
+                start.put(tp, call(() -> client.position(tp)));
+            }
+            pendingAnchors.putAll(start);
+            sendAnchors(start);
         } catch (KafkaException e) {
             // Best effort: the partitions are moving again (their next owner anchors them) or the
             // coordinator did not answer; reading goes on from the reset position either way.
         }
     }
 
+    /** Commits anchors asynchronously; their callback runs on the poller (inside a later Kafka call). */
+    private void sendAnchors(Map<TopicPartition, Long> anchors) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        anchors.forEach((tp, offset) -> offsets.put(tp, new OffsetAndMetadata(offset)));
+        client.commitAsync(offsets, (stored, e) -> {
+            if (e == null) {
+                anchorsStored(anchors);
+            } else if (e instanceof RetriableException || e instanceof RebalanceInProgressException) {
+                // Still pending: sent again shortly, carried by the next commit, or stored on revoke or close.
+                if (anchorRetryAt == 0) {
+                    anchorRetryAt = System.nanoTime() + ANCHOR_RETRY_NANOS;
+                }
+            } else {
+                // Best effort, as above: the member lost the partitions, or the group may not commit.
+                anchorsStored(anchors);
+            }
+        });
+    }
+
+    /** Forgets anchors that are stored (or given up), unless a newer value for the partition is pending. */
+    private void anchorsStored(Map<TopicPartition, Long> anchors) {
+        anchors.forEach(pendingAnchors::remove);
+    }
+
+    /** Sends the pending anchors again once the wait after a retriable failure is over. */
+    private void retryAnchors() {
+        if (anchorRetryAt == 0 || System.nanoTime() - anchorRetryAt < 0) {
+            return;
+        }
+        anchorRetryAt = 0;
+        Map<TopicPartition, Long> owned = new HashMap<>(pendingAnchors);
+        owned.keySet().retainAll(client.assignment());
+        pendingAnchors.keySet().retainAll(owned.keySet());
+        if (!owned.isEmpty()) {
+            sendAnchors(owned);
+        }
+    }
+
+    /**
+     * Stores the pending anchors of these partitions and waits for it (a synchronous commit is stored
+     * after every asynchronous one sent before it); best effort. Then forgets them.
+     */
+    private void settleAnchors(Collection<TopicPartition> partitions) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (TopicPartition tp : partitions) {
+            Long offset = pendingAnchors.remove(tp);
+            if (offset != null) {
+                offsets.put(tp, new OffsetAndMetadata(offset));
+            }
+        }
+        if (offsets.isEmpty()) {
+            return;
+        }
+        try {
+            call(() -> {
+                client.commitSync(offsets);
+                return null;
+            });
+        } catch (RuntimeException e) {
+            // Best effort, as in anchor().
+        }
+    }
+
     private void forget(Collection<TopicPartition> partitions) {
         Set<TopicPartition> gone = new HashSet<>(partitions);
-        buffer.removeIf(m -> gone.contains(new TopicPartition(m.key().name(), (int) m.shard().id())));
+        pendingAnchors.keySet().removeAll(gone);
+        buffer.removeIf(r -> gone.contains(new TopicPartition(r.topic(), r.partition())));
         skipBelow.keySet().removeAll(gone);
     }
 
@@ -535,7 +660,7 @@ final class RealKafkaConsumer implements KafkaConsumer {
 
     private void repositioned(Set<TopicPartition> targets) {
         skipBelow.keySet().removeAll(targets);
-        buffer.removeIf(m -> targets.contains(new TopicPartition(m.key().name(), (int) m.shard().id())));
+        buffer.removeIf(r -> targets.contains(new TopicPartition(r.topic(), r.partition())));
         for (TopicPartition tp : targets) {
             call(() -> client.position(tp));
         }
@@ -708,11 +833,15 @@ final class RealKafkaConsumer implements KafkaConsumer {
         return Optional.ofNullable(took(buffer.take(deadline, false)));
     }
 
-    private Message took(Message m) {
-        if (m != null && paused && buffer.size() <= bufferSize / 2 && resumeRequested.compareAndSet(false, true)) {
+    /** Turns a taken record into a message (on the taker's thread), and wakes a paused poller at half. */
+    private Message took(ConsumerRecord<byte[], byte[]> r) {
+        if (r == null) {
+            return null;
+        }
+        if (paused && buffer.size() <= bufferSize / 2 && resumeRequested.compareAndSet(false, true)) {
             wake();
         }
-        return m;
+        return toMessage(r);
     }
 
     @Override
