@@ -57,7 +57,7 @@ import java.util.concurrent.TimeUnit;
  * </ul>
  *
  * <p>Run: {@code java -cp tide-bench/target/benchmarks.jar dev.tide.bench.RedisThroughput
- * [--messages 100000] [--size 256] [--rounds 5] [--warmup 2]}. Needs {@code redis-server} and
+ * [--messages 100000] [--size 256] [--rounds 5] [--warmup 2] [--only all|produce|consume]}. Needs {@code redis-server} and
  * {@code redis-benchmark} on the PATH.
  */
 public final class RedisThroughput {
@@ -88,6 +88,10 @@ public final class RedisThroughput {
         int size = a.integer("size", 256);
         int rounds = a.integer("rounds", 5);
         int warmup = a.integer("warmup", 2);
+        String only = a.string("only", "all");
+        if (!List.of("all", "produce", "consume").contains(only)) {
+            throw new IllegalArgumentException("--only must be all, produce or consume: " + only);
+        }
         byte[] payload = new byte[size];
         for (int i = 0; i < size; i++) {
             payload[i] = (byte) ('a' + i % 26);
@@ -145,7 +149,9 @@ public final class RedisThroughput {
                                 produce.addRate(RB1_P, rate);
                             }
                         }));
-                Rounds.run("produce", warmup, rounds, producers);
+                if (!only.equals("consume")) {
+                    Rounds.run("produce", warmup, rounds, producers);
+                }
                 for (String k : List.of("tide-p", "lettuce-p", "benchkey")) {
                     del(admin, k);
                 }
@@ -191,16 +197,26 @@ public final class RedisThroughput {
                                 consume.addRun(LETTUCE_RT, t);
                             }
                         }));
-                Rounds.run("consume", warmup, rounds, consumers);
+                if (!only.equals("produce")) {
+                    Rounds.run("consume", warmup, rounds, consumers);
+                }
 
                 System.out.println();
-                System.out.println(produce.table());
-                System.out.println(consume.table());
+                if (!only.equals("consume")) {
+                    System.out.println(produce.table());
+                }
+                if (!only.equals("produce")) {
+                    System.out.println(consume.table());
+                }
                 System.out.println("Targets:");
-                System.out.print(produce.ratio(TIDE_P, LETTUCE_P, 1.0));
-                System.out.print(produce.ratio(TIDE_P, RB_P, 0.6));
-                System.out.print(produce.ratio(TIDE_P, RB1_P, 0.6));
-                System.out.print(consume.atLeast(TIDE_G, 100_000));
+                if (!only.equals("consume")) {
+                    System.out.print(produce.ratio(TIDE_P, LETTUCE_P, 1.0));
+                    System.out.print(produce.ratio(TIDE_P, RB_P, 0.6));
+                    System.out.print(produce.ratio(TIDE_P, RB1_P, 0.6));
+                }
+                if (!only.equals("produce")) {
+                    System.out.print(consume.atLeast(TIDE_G, 100_000));
+                }
             } finally {
                 client.shutdown();
             }

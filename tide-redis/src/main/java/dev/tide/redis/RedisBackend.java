@@ -28,6 +28,8 @@ import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
+import io.lettuce.core.resource.NettyCustomizer;
+import io.netty.channel.Channel;
 import java.io.File;
 import java.net.URI;
 import java.time.Duration;
@@ -130,6 +132,13 @@ final class RedisBackend implements AutoCloseable {
                 .ioThreadPoolSize(io)
                 .computationThreadPoolSize(2)
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+                .nettyCustomizer(new NettyCustomizer() {
+                    @Override
+                    public void afterChannelInitialized(Channel channel) {
+                        // last handler: sees writes first and unpacks the producer's XADD batches
+                        channel.pipeline().addLast(XaddBatch.Unpack.INSTANCE);
+                    }
+                })
                 .build();
         SocketOptions socket = SocketOptions.builder().connectTimeout(options.timeout()).keepAlive(true).build();
         SslOptions ssl = tls ? sslOptions(options) : ClientOptions.DEFAULT_SSL_OPTIONS;

@@ -7,16 +7,20 @@ import dev.tide.StreamException;
 import dev.tide.StreamKey;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.XTrimArgs;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -26,18 +30,23 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Design: {@code send} appends an operation to {@link #queue} under {@link #lock} and returns the
  * receipt future; nothing else happens on the caller's thread. One sender thread drains the queue in
- * order, up to {@code batchSize} operations at a time, writes them to the producer's own connection with
- * auto-flush off and flushes once per batch, so a batch costs one write. A {@link Semaphore} of
- * {@code maxInFlight} permits bounds the commands written but not answered; the sender flushes before
- * it would wait for a permit, so it never waits on commands that were not sent. Receipts complete in the
- * answer callbacks, on Lettuce's I/O thread.
+ * order, up to {@code batchSize} operations at a time, and turns each send into one lean
+ * {@link XaddCommand} (its RESP written straight into Lettuce's buffer, its reply parsed from the reply's
+ * bytes, no argument list or future of its own). The commands bound for one connection are handed to
+ * Lettuce as one {@link XaddBatch}: one dispatch, one channel write and one timeout timer per batch, with
+ * auto-flush off and one flush per batch. An {@link InFlight} count of {@code maxInFlight} permits bounds
+ * the commands written but not answered; the sender flushes before it would wait for a permit, so it
+ * never waits on commands that were not sent. Receipts complete as the replies are decoded, on Lettuce's
+ * I/O thread.
  *
  * <p>Order: one connection answers in order, and the sender writes in queue order, so messages of one
- * key are stored in send order. In a cluster, each key's commands go to one node's connection, in order;
- * redirected commands (MOVED / ASK) are re-sent by Lettuce in the order their replies arrive.
+ * key are stored in send order. In a cluster, each key's commands go to the connection of the master
+ * that owns its slot (as last known); a command redirected there (MOVED / ASK) is re-sent, after every
+ * earlier command is answered, through Lettuce's cluster routing, which follows the redirection, in
+ * dispatch order.
  *
  * <p>Barriers ({@link #flush()}, trims, {@link #close()}) are queue operations too: the sender flushes
- * and takes every permit (all earlier commands answered) before completing them.
+ * and waits until every earlier command is answered before completing them.
  */
 final class RedisProducerImpl implements RedisProducer {
 
@@ -63,13 +72,15 @@ final class RedisProducerImpl implements RedisProducer {
     private final int maxInFlight;
     /** Written by the sender thread only (replaced after a lost connection); read by close() after the sender ended. */
     private volatile RedisBackend.Link link;
-    private final Semaphore inFlight;
+    private final InFlight inFlight;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition ready = lock.newCondition();
     private final ArrayDeque<Op> queue = new ArrayDeque<>();
     /** Sends that failed because the connection was lost, by dispatch number, to send again in order. */
     private final TreeMap<Long, Send> retry = new TreeMap<>();
+    /** Whether a message in {@link #retry} was redirected (MOVED / ASK): the slot map is reloaded first. */
+    private boolean redirects;
     private boolean closed;
     private boolean stopping;
     private final Thread sender;
@@ -90,7 +101,8 @@ final class RedisProducerImpl implements RedisProducer {
         if (maxInFlight < 1) {
             throw new StreamException(StreamException.Kind.INVALID_OPTION, "redis.max-in-flight must be positive: " + maxInFlight);
         }
-        this.inFlight = new Semaphore(maxInFlight);
+        // a sender out of permits waits for a quarter of them (at most a batch) before writing on
+        this.inFlight = new InFlight(maxInFlight, Math.min(batchSize, maxInFlight / 4));
         this.link = backend.open();
         link.connection().setAutoFlushCommands(false);
         this.sender = RedisThreads.start("producer", this::runSender);
@@ -245,7 +257,7 @@ final class RedisProducerImpl implements RedisProducer {
             lock.lock();
             try {
                 while (queue.isEmpty() && retry.isEmpty() && !stopping) {
-                    if (inFlight.availablePermits() < maxInFlight) {
+                    if (inFlight.busy()) {
                         // Lettuce may write commands (re-sent redirections, replays) without flushing them:
                         // flush while answers are due.
                         if (!ready.await(2, TimeUnit.MILLISECONDS)) {
@@ -295,7 +307,7 @@ final class RedisProducerImpl implements RedisProducer {
     private void dispatch(List<Op> batch) {
         for (Op op : batch) {
             switch (op) {
-                case Send s -> write(s);
+                case Send s -> add(s);
                 case Barrier b -> {
                     settle();
                     b.done().complete(null);
@@ -310,13 +322,113 @@ final class RedisProducerImpl implements RedisProducer {
                 }
             }
         }
+        submit();
         link.connection().flushCommands();
     }
 
-    private void write(Send s) {
+    // Lean path: each send becomes one XaddCommand; the commands of one connection are collected in a
+    // lane and handed to Lettuce as one XaddBatch by submit(). Sender thread only.
+
+    /** Commands collected per connection, not yet handed to Lettuce; sender thread only. */
+    private final Map<StatefulConnection<String, byte[]>, ArrayList<XaddCommand>> lanes = new LinkedHashMap<>();
+    /** RESP prefix ({@code XADD key * field}) per Redis key; sender thread only. */
+    private final Map<String, byte[]> prefixes = new HashMap<>();
+    /** Cluster: the node connection per Redis key, until the next submit(); sender thread only. */
+    private final Map<String, StatefulConnection<String, byte[]>> routes = new HashMap<>();
+
+    /** Adds one send to its lane, first waiting for a permit (handing over what was collected if none is free). */
+    private void add(Send s) {
+        if (!inFlight.tryAcquire()) {
+            submit();
+            link.connection().flushCommands();
+            inFlight.acquire();
+        }
+        long number = ++dispatched;
+        StatefulConnection<String, byte[]> target;
+        try {
+            target = route(s.redisKey());
+        } catch (RuntimeException e) {
+            failed(s, number, e);
+            return;
+        }
+        byte[] prefix = prefixes.get(s.redisKey());
+        if (prefix == null) {
+            if (prefixes.size() >= 10_000) {
+                prefixes.clear();
+            }
+            prefix = XaddCommand.prefix(s.redisKey(), backend.field);
+            prefixes.put(s.redisKey(), prefix);
+        }
+        lanes.computeIfAbsent(target, k -> new ArrayList<>(Math.min(batchSize, 4096)))
+                .add(new XaddCommand(s, number, prefix, s.payload(), listener));
+    }
+
+    /**
+     * The connection that takes XADDs for a key: the producer's own connection, or in a cluster the
+     * connection (of the producer's cluster connection) to the master that owns the key's slot as last
+     * known. Redirections (MOVED / ASK) are re-sent through Lettuce's cluster routing (see recover()).
+     */
+    @SuppressWarnings("unchecked")
+    private StatefulConnection<String, byte[]> route(String redisKey) {
+        if (!backend.cluster) {
+            return link.connection();
+        }
+        StatefulConnection<String, byte[]> c = routes.get(redisKey);
+        if (c == null) {
+            RedisBackend.Node node = backend.nodeFor(redisKey);
+            c = ((StatefulRedisClusterConnection<String, byte[]>) link.connection()).getConnection(node.host(), node.port());
+            routes.put(redisKey, c);
+        }
+        return c;
+    }
+
+    /** Hands every lane to Lettuce as one batch (written with the next flush). */
+    private void submit() {
+        routes.clear();
+        if (lanes.isEmpty()) {
+            return;
+        }
+        for (Map.Entry<StatefulConnection<String, byte[]>, ArrayList<XaddCommand>> lane : lanes.entrySet()) {
+            XaddBatch batch = new XaddBatch(lane.getValue());
+            try {
+                lane.getKey().dispatch(batch);
+            } catch (RuntimeException e) {
+                batch.completeExceptionally(e);
+            }
+        }
+        lanes.clear();
+    }
+
+    /** The outcome of each lean XADD, on a Lettuce thread. */
+    private final XaddCommand.Listener listener = new XaddCommand.Listener() {
+        @Override
+        public void stored(XaddCommand command, long ms, long n) {
+            Send s = (Send) command.send;
+            // complete before releasing the permit: a barrier that holds every permit sees every receipt done
+            try {
+                EntryId id = new EntryId(ms, n);
+                s.receipt().complete(new Receipt(s.key(), s.shard(), id.seq(s.redisKey()), id.timestamp()));
+            } catch (StreamException e) {
+                s.receipt().completeExceptionally(e);
+            } finally {
+                inFlight.release();
+            }
+        }
+
+        @Override
+        public void failed(XaddCommand command, Throwable error) {
+            RedisProducerImpl.this.failed((Send) command.send, command.number, error);
+        }
+    };
+
+    /**
+     * Sends one XADD through Lettuce's own command path: used for re-sending redirected messages in a
+     * cluster, where Lettuce follows MOVED and ASK.
+     */
+    private void writeViaLettuce(Send s) {
         if (!inFlight.tryAcquire()) {
             link.connection().flushCommands();
-            inFlight.acquireUninterruptibly();
+            inFlight.acquire();
         }
         long number = ++dispatched;
         RedisFuture<String> f;
@@ -331,7 +443,6 @@ final class RedisProducerImpl implements RedisProducer {
                 failed(s, number, error);
                 return;
             }
-            // complete before releasing the permit: a barrier that holds every permit sees every receipt done
             try {
                 EntryId eid = EntryId.parse(id);
                 s.receipt().complete(new Receipt(s.key(), s.shard(), eid.seq(s.redisKey()), eid.timestamp()));
@@ -343,13 +454,21 @@ final class RedisProducerImpl implements RedisProducer {
         });
     }
 
-    /** A send failed: a lost connection sends it again (in dispatch order), anything else fails its receipt. */
+    /**
+     * A send failed: a lost connection sends it again (in dispatch order), and so does a cluster
+     * redirection (MOVED / ASK, through Lettuce's routing); anything else fails its receipt.
+     */
     private void failed(Send s, long number, Throwable error) {
-        if (Errors.serverError(error) == null && Errors.isConnectionProblem(error)
-                && !(Errors.unwrap(error) instanceof io.lettuce.core.RedisCommandTimeoutException)) {
+        String reply = Errors.serverError(error);
+        boolean redirected = reply != null && backend.cluster && (reply.startsWith("MOVED ") || reply.startsWith("ASK "));
+        if (redirected || (reply == null && Errors.isConnectionProblem(error)
+                && !(Errors.unwrap(error) instanceof io.lettuce.core.RedisCommandTimeoutException))) {
             lock.lock();
             try {
                 retry.put(number, s);
+                if (redirected) {
+                    redirects = true;
+                }
                 ready.signal();
             } finally {
                 lock.unlock();
@@ -363,9 +482,9 @@ final class RedisProducerImpl implements RedisProducer {
 
     /** Flushes and waits until every command written so far is answered, or failed. */
     private void drain() {
+        submit();
         link.connection().flushCommands();
-        inFlight.acquireUninterruptibly(maxInFlight);
-        inFlight.release(maxInFlight);
+        inFlight.awaitNone();
     }
 
     /** Waits until everything written so far is stored, sending again what a lost connection failed. */
@@ -417,16 +536,27 @@ final class RedisProducerImpl implements RedisProducer {
             }
         }
         List<Send> again;
+        boolean redirected;
         lock.lock();
         try {
             again = new ArrayList<>(retry.values());
             retry.clear();
+            redirected = redirects;
+            redirects = false;
         } finally {
             lock.unlock();
         }
-        for (Send s : again) {
-            write(s);
+        if (redirected) {
+            backend.refreshTopology();
         }
+        for (Send s : again) {
+            if (backend.cluster) {
+                writeViaLettuce(s);
+            } else {
+                add(s);
+            }
+        }
+        submit();
         link.connection().flushCommands();
     }
 

@@ -124,6 +124,45 @@ class ClusterTest {
     }
 
     @Test
+    void producersWriteEveryShardToTheMasterOwningItsSlotWithoutRedirections() {
+        StreamKey key = newKey("routed");
+        Streamer streamer = connect();
+        RedisProducer producer = producer(streamer, 9);
+        long movedBefore = redirections("MOVED");
+        long askBefore = redirections("ASK");
+        List<Receipt> receipts = send(producer, key, 0, 900);
+
+        assertThat(redirections("MOVED") - movedBefore).as("MOVED replies").isZero();
+        assertThat(redirections("ASK") - askBefore).as("ASK replies").isZero();
+        Set<Integer> masters = new HashSet<>();
+        for (int s = 0; s < 9; s++) {
+            String shardKey = key.name() + ":" + s;
+            RedisServer owner = cluster.nodeForSlot(RedisCluster.slot(shardKey));
+            masters.add(owner.port());
+            assertThat(owner.call("XLEN", shardKey)).as(shardKey + " on its master").isEqualTo(100L);
+            List<?> entries = (List<?>) owner.call("XRANGE", shardKey, "-", "+");
+            ShardId shard = ShardId.of(s);
+            List<String> ids = receipts.stream().filter(r -> r.shard().equals(shard)).map(r -> EntryId.of(r.seq()).toString()).toList();
+            assertThat(entries).extracting(e -> (String) ((List<?>) e).get(0)).containsExactlyElementsOf(ids);
+        }
+        assertThat(masters).as("masters serving the nine shards").hasSizeGreaterThan(1);
+    }
+
+    /** Error replies of a kind (MOVED, ASK) sent by all masters so far ({@code INFO errorstats}). */
+    private static long redirections(String kind) {
+        long total = 0;
+        for (RedisServer node : cluster.nodes()) {
+            String info = String.valueOf(node.call("INFO", "errorstats"));
+            for (String line : info.split("\r?\n")) {
+                if (line.startsWith("errorstat_" + kind + ":count=")) {
+                    total += Long.parseLong(line.substring(line.indexOf('=') + 1).split(",")[0].strip());
+                }
+            }
+        }
+        return total;
+    }
+
+    @Test
     void oneSeedNodeIsEnoughToFindTheCluster() {
         RedisServer seed = cluster.nodes().get(0);
         StreamKey key = newKey("seed");

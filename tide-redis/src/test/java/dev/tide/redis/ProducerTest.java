@@ -141,4 +141,80 @@ class ProducerTest extends RedisTestSupport {
         assertKind(StreamException.Kind.INVALID_OPTION,
                 () -> streamer.producer(ProducerOptions.defaults().with("redis.sharder", "nonsense")));
     }
+
+    @Test
+    void anErrorReplyToOneXaddOfABatchFailsExactlyThatReceipt() {
+        StreamKey good = newKey("batch-good");
+        StreamKey bad = newKey("batch-bad");
+        redis.call("SET", bad.name(), "not a stream");
+        Streamer streamer = connect();
+        // a long linger puts every send below in one batch
+        RedisProducer producer = producer(streamer, ProducerOptions.defaults()
+                .with(RedisOptions.BATCH_SIZE, 7).with(RedisOptions.LINGER, Duration.ofSeconds(30)));
+        List<CompletableFuture<Receipt>> futures = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            futures.add(producer.send(i == 3 ? bad : good, "m" + i));
+        }
+        producer.flush();
+
+        assertThat(futures.get(3)).isCompletedExceptionally();
+        StreamException error = catchStreamException(futures.get(3));
+        assertThat(error.kind()).isEqualTo(StreamException.Kind.BACKEND);
+        assertThat(error).hasMessageContaining("WRONGTYPE").hasMessageContaining(bad.name());
+        List<?> entries = (List<?>) redis.call("XRANGE", good.name(), "-", "+");
+        assertThat(entries).hasSize(6);
+        int at = 0;
+        for (int i = 0; i < 7; i++) {
+            if (i == 3) {
+                continue;
+            }
+            List<?> entry = (List<?>) entries.get(at++);
+            assertThat(EntryId.of(futures.get(i).join().seq())).hasToString((String) entry.get(0));
+            assertThat(entry.get(1)).isEqualTo(List.of("msg", "m" + i));
+        }
+        assertThat(redis.call("GET", bad.name())).isEqualTo("not a stream");
+    }
+
+    @Test
+    void receiptsOfManyKeysInOneBatchCarryTheirOwnIds() {
+        Streamer streamer = connect();
+        RedisProducer producer = producer(streamer, ProducerOptions.defaults().with(RedisOptions.LINGER, Duration.ofSeconds(30))
+                .with(RedisOptions.BATCH_SIZE, 300));
+        List<StreamKey> keys = List.of(newKey("multi-a"), newKey("multi-b"), newKey("multi-c"));
+        List<CompletableFuture<Receipt>> futures = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            futures.add(producer.send(keys.get(i % 3), ShardId.of(i % 2), ("m" + i).getBytes()));
+        }
+        producer.flush();
+        for (StreamKey key : keys) {
+            for (int shard = 0; shard < 2; shard++) {
+                List<?> entries = (List<?>) redis.call("XRANGE", key.name() + ":" + shard, "-", "+");
+                assertThat(entries).hasSize(50);
+                int at = 0;
+                for (int i = 0; i < 300; i++) {
+                    if (!keys.get(i % 3).equals(key) || i % 2 != shard) {
+                        continue;
+                    }
+                    List<?> entry = (List<?>) entries.get(at++);
+                    Receipt r = futures.get(i).join();
+                    assertThat(r.key()).isEqualTo(key);
+                    assertThat(r.shard()).isEqualTo(ShardId.of(shard));
+                    assertThat(EntryId.of(r.seq())).hasToString((String) entry.get(0));
+                    assertThat(entry.get(1)).isEqualTo(List.of("msg", "m" + i));
+                }
+            }
+        }
+    }
+
+    private static StreamException catchStreamException(CompletableFuture<Receipt> f) {
+        try {
+            f.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof StreamException se) {
+                return se;
+            }
+            throw e;
+        }
+        throw new AssertionError("expected " + f + " to fail");
+    }
 }
