@@ -158,7 +158,14 @@ final class RedisConsumerImpl implements RedisConsumer {
         if (batch < 0) {
             throw new StreamException(StreamException.Kind.INVALID_OPTION, "redis.batch-size must not be negative: " + batch);
         }
-        this.batchSize = batch > 0 ? batch : mode == ConsumerMode.LOAD_BALANCED ? 10 : 100;
+        this.batchSize = batch > 0 ? batch : switch (mode) {
+            // one member owns the group's progress: large pages, few round trips (pages are prefetched)
+            case RESUMABLE -> 1000;
+            // small pages share the work fairly between members
+            case LOAD_BALANCED -> 10;
+            // SeaStreamer's page
+            case REAL_TIME -> 100;
+        };
         this.block = options.get(RedisOptions.BLOCK);
         if (block.isZero() || block.isNegative() || block.compareTo(backend.commandTimeout) >= 0) {
             throw new StreamException(StreamException.Kind.INVALID_OPTION, "redis.block must be positive and shorter than "
@@ -668,11 +675,15 @@ final class RedisConsumerImpl implements RedisConsumer {
             for (ShardState s : shards.values()) {
                 if (s.key.equals(message.key()) && s.shard.equals(message.shard())) {
                     found = true;
-                    for (EntryId id : s.delivered.headSet(upTo, true)) {
-                        acks.add(new Ack(s, id));
+                    for (EntryId id : s.delivered) {
+                        if (id.compareTo(upTo) <= 0) {
+                            acks.add(new Ack(s, id));
+                        }
                     }
-                    for (EntryId id : s.pendingAck.headSet(upTo, true)) {
-                        acks.add(new Ack(s, id));
+                    for (EntryId id : s.pendingAck) {
+                        if (id.compareTo(upTo) <= 0) {
+                            acks.add(new Ack(s, id));
+                        }
                     }
                     if (!s.delivered.contains(upTo) && !s.pendingAck.contains(upTo) && s.redisKey.equals(redisKeyGuess(message))) {
                         acks.add(new Ack(s, upTo));
@@ -1016,8 +1027,13 @@ final class RedisConsumerImpl implements RedisConsumer {
         List<Ack> acks = new ArrayList<>();
         Set<ShardState> seen = plan.replay() ? new HashSet<>() : Set.of();
         boolean tracked = group && !noAck;
+        String lastStream = null;
+        ShardState last = null;
         for (StreamMessage<String, byte[]> sm : got) {
-            ShardState s = shards.get(sm.getStream());
+            // the entries of one stream share its name's string: look the shard up once per stream
+            ShardState s = sm.getStream() == lastStream ? last : shards.get(sm.getStream());
+            lastStream = sm.getStream();
+            last = s;
             if (s == null) {
                 continue;
             }

@@ -78,8 +78,12 @@ public final class RedisOptions {
 
     /**
      * Producer: the most XADD commands written in one pipelined batch (default 1000). Consumer: the
-     * page size of XREAD / XREADGROUP ({@code COUNT}; default 100, or 10 for
-     * {@link dev.tide.ConsumerMode#LOAD_BALANCED}). 0 selects the default.
+     * page size of XREAD / XREADGROUP ({@code COUNT}): 1000 for {@link dev.tide.ConsumerMode#RESUMABLE}
+     * (one member owns the group's progress, so large pages cost nothing in fairness and save round trips),
+     * 10 for {@link dev.tide.ConsumerMode#LOAD_BALANCED} (small pages share the work between members: a
+     * member fetches no more than it is about to process), 100 for {@link dev.tide.ConsumerMode#REAL_TIME}
+     * (SeaStreamer's page). 0 selects the default. A prefetching consumer holds up to about two pages of
+     * messages in memory: lower it for large payloads.
      */
     public static final OptionKey<Integer> BATCH_SIZE = OptionKey.integer("redis.batch-size", 0);
 

@@ -2,7 +2,7 @@ package dev.tide.redis;
 
 import dev.tide.ShardId;
 import dev.tide.StreamKey;
-import java.util.TreeSet;
+import java.util.HashSet;
 
 /**
  * What a consumer knows about one Redis key it reads (one shard of one stream). Every field is guarded
@@ -33,9 +33,11 @@ final class ShardState {
     /** LOAD_BALANCED: where the XAUTOCLAIM scan continues ({@link EntryId#ZERO} starts a new round). */
     EntryId claimCursor = EntryId.ZERO;
 
-    final TreeSet<EntryId> buffered = new TreeSet<>();
-    final TreeSet<EntryId> delivered = new TreeSet<>();
-    final TreeSet<EntryId> pendingAck = new TreeSet<>();
+    // Hash sets, not sorted sets: every message passes through two or three of them (several operations
+    // each, on the application's thread), while only commit(message) needs an order, and it filters.
+    final HashSet<EntryId> buffered = new HashSet<>();
+    final HashSet<EntryId> delivered = new HashSet<>();
+    final HashSet<EntryId> pendingAck = new HashSet<>();
 
     ShardState(String redisKey, StreamKey key, ShardId shard, int slot) {
         this.redisKey = redisKey;

@@ -145,6 +145,18 @@ class ConsumerGroupTest extends RedisTestSupport {
 
     /** commit(m) acknowledges m and everything this consumer received before it on the shard. */
     @Test
+    void defaultPagesAreLargeForResumableSmallForLoadBalancedAndSeaStreamersForRealTime() {
+        StreamKey key = newKey("pages");
+        Streamer streamer = connect();
+        int resumable = ((RedisConsumerImpl) consumer(streamer, ConsumerOptions.resumable().group(newGroup("pages-r")), key)).batchSize;
+        int balanced = ((RedisConsumerImpl) consumer(streamer, ConsumerOptions.loadBalanced(newGroup("pages-lb")), key)).batchSize;
+        int realTime = ((RedisConsumerImpl) consumer(streamer, ConsumerOptions.realTime(), key)).batchSize;
+        int chosen = ((RedisConsumerImpl) consumer(streamer, ConsumerOptions.resumable().group(newGroup("pages-c"))
+                .with(RedisOptions.BATCH_SIZE, 7), key)).batchSize;
+        assertThat(List.of(resumable, balanced, realTime, chosen)).containsExactly(1000, 10, 100, 7);
+    }
+
+    @Test
     void commitAcknowledgesEverythingBeforeOnTheShard() {
         StreamKey key = newKey("commit");
         Streamer streamer = connect();
