@@ -29,6 +29,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.CommitFailedException;
@@ -39,6 +40,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.KafkaFuture;
@@ -121,6 +123,8 @@ final class RealKafkaConsumer implements KafkaConsumer {
     private final Duration partitionRefresh;
     private final Duration closeTimeout;
     private final String resetPolicy;
+    /** A RESUMABLE consumer's group commits, asked of the streamer's admin client while this consumer starts. */
+    private final CompletableFuture<Map<TopicPartition, OffsetAndMetadata>> commitsAhead;
     private final String description;
     private volatile boolean paused;
     private volatile boolean terminated;
@@ -139,7 +143,8 @@ final class RealKafkaConsumer implements KafkaConsumer {
     private final AtomicBoolean refreshing = new AtomicBoolean();
 
     private RealKafkaConsumer(RealKafkaStreamer streamer, List<StreamKey> keys, ConsumerOptions options,
-                              org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> client, String resetPolicy) {
+                              org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> client, String resetPolicy,
+                              CompletableFuture<Map<TopicPartition, OffsetAndMetadata>> commitsAhead) {
         this.streamer = streamer;
         this.keys = List.copyOf(keys);
         this.topics = keys.stream().map(StreamKey::name).toList();
@@ -150,6 +155,7 @@ final class RealKafkaConsumer implements KafkaConsumer {
         this.partitionRefresh = options.get(KafkaOptions.PARTITION_REFRESH);
         this.closeTimeout = options.get(KafkaOptions.CLOSE_TIMEOUT);
         this.resetPolicy = resetPolicy;
+        this.commitsAhead = commitsAhead;
         this.description = "KafkaConsumer[" + mode + options.group().map(g -> ", group " + g).orElse("") + ", "
                 + streamer.bootstrapServers() + "/" + String.join(",", topics) + "]";
         for (StreamKey key : keys) {
@@ -177,6 +183,9 @@ final class RealKafkaConsumer implements KafkaConsumer {
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        CompletableFuture<Map<TopicPartition, OffsetAndMetadata>> commitsAhead = options.mode() == ConsumerMode.RESUMABLE
+                ? fetchCommitsAhead(streamer, options.group().orElseThrow().name())
+                : CompletableFuture.completedFuture(Map.of());
         org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> client;
         try {
             client = new org.apache.kafka.clients.consumer.KafkaConsumer<>(props);
@@ -184,7 +193,7 @@ final class RealKafkaConsumer implements KafkaConsumer {
             throw Errors.translate(e, "creating a Kafka consumer");
         }
         String resetPolicy = String.valueOf(props.get(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG)).strip().toLowerCase(Locale.ROOT);
-        RealKafkaConsumer consumer = new RealKafkaConsumer(streamer, keys, options, client, resetPolicy);
+        RealKafkaConsumer consumer = new RealKafkaConsumer(streamer, keys, options, client, resetPolicy, commitsAhead);
         consumer.poller = KafkaThreads.startConsumerThread(consumer::run);
         Duration readyTimeout = options.get(KafkaOptions.READY_TIMEOUT);
         try {
@@ -201,6 +210,22 @@ final class RealKafkaConsumer implements KafkaConsumer {
                     + readyTimeout + " (" + KafkaOptions.READY_TIMEOUT + ")", e);
         }
         return consumer;
+    }
+
+    /**
+     * Asks the streamer's admin client, which is already connected, for a group's commits (stable ones,
+     * as the consumer's own {@code committed} asks), so that the coordinator lookup and the OffsetFetch
+     * run while the Kafka consumer is built and finds its partitions instead of after it. If the admin
+     * client fails (its credentials may differ from the consumer's), the consumer asks itself.
+     */
+    private static CompletableFuture<Map<TopicPartition, OffsetAndMetadata>> fetchCommitsAhead(RealKafkaStreamer streamer,
+                                                                                                String group) {
+        try {
+            return streamer.admin().listConsumerGroupOffsets(group, new ListConsumerGroupOffsetsOptions().requireStable(true))
+                    .partitionsToOffsetAndMetadata().toCompletionStage().toCompletableFuture();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -267,7 +292,7 @@ final class RealKafkaConsumer implements KafkaConsumer {
         }
         client.assign(all);
         if (mode == ConsumerMode.RESUMABLE) {
-            anchor(all);
+            anchor(all, this::committedAhead);
         }
         for (TopicPartition tp : all) {
             call(() -> client.position(tp));
@@ -503,7 +528,7 @@ final class RealKafkaConsumer implements KafkaConsumer {
             if (paused && !partitions.isEmpty()) {
                 client.pause(partitions);
             }
-            anchor(partitions);
+            anchor(partitions, set -> call(() -> client.committed(set)));
             for (TopicPartition tp : partitions) {
                 call(() -> client.position(tp));
             }
@@ -521,17 +546,19 @@ final class RealKafkaConsumer implements KafkaConsumer {
      * to be stored before anything else could depend on it: the application's first commit carries the
      * pending anchors along (and supersedes the one of its own partition), a revocation stores the
      * anchors of the partitions that leave, and closing stores the rest ({@link #settleAnchors}). The
-     * blocking calls are thus the OffsetFetch ({@code committed}) and, for partitions without a commit,
-     * the ListOffsets of the reset ({@code position}); the commits are seeked to directly so that
+     * blocking calls are thus the OffsetFetch ({@code committedOf}: a RESUMABLE consumer's was sent by
+     * the admin client while this consumer was being built) and, for partitions without a commit, the
+     * ListOffsets of the reset ({@code position}); the commits are seeked to directly so that
      * {@code position} does not fetch them a second time.
      */
-    private void anchor(Collection<TopicPartition> partitions) {
+    private void anchor(Collection<TopicPartition> partitions,
+                        Function<Set<TopicPartition>, Map<TopicPartition, OffsetAndMetadata>> committedOf) {
         if (partitions.isEmpty()) {
             return;
         }
         Set<TopicPartition> set = new HashSet<>(partitions);
         try {
-            Map<TopicPartition, OffsetAndMetadata> committed = call(() -> client.committed(set));
+            Map<TopicPartition, OffsetAndMetadata> committed = committedOf.apply(set);
             List<TopicPartition> fresh = new ArrayList<>();
             for (TopicPartition tp : set) {
                 OffsetAndMetadata c = committed.get(tp);
@@ -561,6 +588,33 @@ final class RealKafkaConsumer implements KafkaConsumer {
             // Best effort: the partitions are moving again (their next owner anchors them) or the
             // coordinator did not answer; reading goes on from the reset position either way.
         }
+    }
+
+    /** The commits of these partitions from {@link #commitsAhead}, or from the Kafka consumer if the admin client failed. */
+    private Map<TopicPartition, OffsetAndMetadata> committedAhead(Set<TopicPartition> partitions) {
+        Map<TopicPartition, OffsetAndMetadata> all;
+        while (true) {
+            try {
+                all = commitsAhead.get(pollInterval.toNanos(), TimeUnit.NANOSECONDS);
+                break;
+            } catch (java.util.concurrent.TimeoutException e) {
+                if (closed.get()) {
+                    throw closedError();
+                }
+            } catch (ExecutionException e) {
+                return call(() -> client.committed(partitions));
+            } catch (InterruptedException e) {
+                throw StreamException.interrupted(e, "reading the commits of " + description);
+            }
+        }
+        Map<TopicPartition, OffsetAndMetadata> mine = new HashMap<>();
+        for (TopicPartition tp : partitions) {
+            OffsetAndMetadata c = all.get(tp);
+            if (c != null) {
+                mine.put(tp, c);
+            }
+        }
+        return mine;
     }
 
     /** Commits anchors asynchronously; their callback runs on the poller (inside a later Kafka call). */
