@@ -1,6 +1,7 @@
 package dev.tide.bench;
 
 import dev.tide.Consumer;
+import dev.tide.ConsumerMode;
 import dev.tide.ConsumerOptions;
 import dev.tide.Producer;
 import dev.tide.ProducerOptions;
@@ -41,11 +42,13 @@ import org.apache.kafka.common.utils.AppInfoParser;
  * <p>Consumers, each reading the same topic of 1,000,000 records from the beginning under a fresh group,
  * with ConsumerPerformance's settings on both sides ({@code check.crcs=false},
  * {@code receive.buffer.bytes=2097152}, {@code max.partition.fetch.bytes=1048576},
- * {@code auto.offset.reset=earliest}). Tide: a RESUMABLE consumer (group subscription, as
- * ConsumerPerformance), {@code next()} for every record, timed from creating the consumer to the last
- * record; and a REAL_TIME consumer (partition assignment, no group). ConsumerPerformance's
- * {@code nMsg.sec} (from subscribing, group join included) and {@code fetch.nMsg.sec} (join time
- * excluded) are reported as it prints them.
+ * {@code auto.offset.reset=earliest}). Tide, {@code next()} for every record, timed from creating the
+ * consumer (building its kafka-clients consumer included) to the last record: a LOAD_BALANCED consumer
+ * (group subscription and join, as ConsumerPerformance: the like-for-like row), a RESUMABLE consumer
+ * (partition assignment under a group: reads the group's commits and anchors its start, no join) and a
+ * REAL_TIME consumer (partition assignment, no group). ConsumerPerformance's {@code nMsg.sec} (from
+ * subscribing, group join included; building its consumer happens before its clock starts) and
+ * {@code fetch.nMsg.sec} (join time excluded) are reported as it prints them.
  *
  * <p>Run: {@code java -cp tide-bench/target/benchmarks.jar dev.tide.bench.KafkaThroughput
  * [--records 1000000] [--size 100] [--rounds 3] [--warmup 1] [--producer-props "batch.size=262144 linger.ms=20"]
@@ -56,6 +59,7 @@ public final class KafkaThroughput {
     private static final String TIDE_P = "tide producer";
     private static final String PP_IN = "ProducerPerformance (this JVM)";
     private static final String PP_OWN = "ProducerPerformance (own JVM)";
+    private static final String TIDE_LB = "tide consumer, LOAD_BALANCED (group subscribe)";
     private static final String TIDE_C = "tide consumer, RESUMABLE (group)";
     private static final String TIDE_RT = "tide consumer, REAL_TIME (assign)";
     private static final String CP_IN = "ConsumerPerformance (this JVM)";
@@ -103,7 +107,8 @@ public final class KafkaThroughput {
                     .contestant(PP_IN, "its own rate")
                     .contestant(PP_OWN, "its own rate, cold JVM");
             Results consume = new Results("Consume", records, size)
-                    .contestant(TIDE_C, "from creating the consumer; group join included")
+                    .contestant(TIDE_LB, "from creating the consumer; group join included")
+                    .contestant(TIDE_C, "from creating the consumer; commits read, start anchored")
                     .contestant(TIDE_RT, "from creating the consumer")
                     .contestant(CP_IN, "its nMsg.sec; group join included")
                     .contestant(CP_IN_FETCH, "its fetch.nMsg.sec; group join excluded")
@@ -141,14 +146,20 @@ public final class KafkaThroughput {
                 tideProduce(streamer, source, records, size, producerProps);
                 int[] group = {0};
                 List<Rounds.Contestant> consumers = List.of(
+                        new Rounds.Contestant(TIDE_LB, record -> {
+                            long nanos = tideConsume(streamer, source, records, ConsumerMode.LOAD_BALANCED, "tide-lb-" + group[0]++);
+                            if (record) {
+                                consume.addRun(TIDE_LB, nanos);
+                            }
+                        }),
                         new Rounds.Contestant(TIDE_C, record -> {
-                            long nanos = tideConsume(streamer, source, records, "tide-" + group[0]++);
+                            long nanos = tideConsume(streamer, source, records, ConsumerMode.RESUMABLE, "tide-" + group[0]++);
                             if (record) {
                                 consume.addRun(TIDE_C, nanos);
                             }
                         }),
                         new Rounds.Contestant(TIDE_RT, record -> {
-                            long nanos = tideConsume(streamer, source, records, null);
+                            long nanos = tideConsume(streamer, source, records, ConsumerMode.REAL_TIME, null);
                             if (record) {
                                 consume.addRun(TIDE_RT, nanos);
                             }
@@ -175,6 +186,8 @@ public final class KafkaThroughput {
             System.out.println("Targets (≥ 90% of Kafka's own tools):");
             System.out.print(produce.ratio(TIDE_P, PP_IN, 0.9));
             System.out.print(produce.ratio(TIDE_P, PP_OWN, 0.9));
+            System.out.print(consume.ratio(TIDE_LB, CP_IN, 0.9));
+            System.out.print(consume.ratio(TIDE_LB, CP_OWN, 0.9));
             System.out.print(consume.ratio(TIDE_C, CP_IN, 0.9));
             System.out.print(consume.ratio(TIDE_C, CP_OWN, 0.9));
             System.out.print(consume.ratio(TIDE_RT, CP_IN_FETCH, 0.9));
@@ -211,10 +224,13 @@ public final class KafkaThroughput {
         return System.nanoTime() - t0;
     }
 
-    static long tideConsume(Streamer streamer, String topic, int records, String group) {
-        ConsumerOptions options = group == null
-                ? ConsumerOptions.realTime().reset(StreamReset.EARLIEST)
-                : ConsumerOptions.resumable().group(group).reset(StreamReset.EARLIEST);
+    static long tideConsume(Streamer streamer, String topic, int records, ConsumerMode mode, String group) {
+        ConsumerOptions options = switch (mode) {
+            case REAL_TIME -> ConsumerOptions.realTime();
+            case RESUMABLE -> ConsumerOptions.resumable().group(group);
+            case LOAD_BALANCED -> ConsumerOptions.loadBalanced(group);
+        };
+        options = options.reset(StreamReset.EARLIEST);
         for (Map.Entry<String, String> e : CP_SETTINGS.entrySet()) {
             options = options.with("kafka." + e.getKey(), e.getValue());
         }
