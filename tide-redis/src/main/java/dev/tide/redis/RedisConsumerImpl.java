@@ -419,7 +419,10 @@ final class RedisConsumerImpl implements RedisConsumer {
             }
             return null;
         }
-        if (buffer.size() < batchSize) {
+        // Wake the reader when the buffer starts to want a page (a reader re-checks before it waits, so
+        // one signal at the crossing is enough), not on every message below it: the housekeeper waits
+        // on the same condition and would be woken for each.
+        if (buffer.size() == batchSize - 1 || buffer.isEmpty()) {
             changed.signalAll();
         }
         if (e.error() != null) {
