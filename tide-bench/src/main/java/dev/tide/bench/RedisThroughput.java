@@ -48,8 +48,8 @@ import java.util.concurrent.TimeUnit;
  *   <li><b>tide group read + ack</b>: a RESUMABLE consumer under a fresh group from EARLIEST with
  *       {@code redis.auto-commit=rolling}; {@code next()} then {@code ack(m)} for every message, then
  *       {@code commitAcks()}; timed from creating the consumer to the acks being stored; afterwards the
- *       group's pending list is checked to be empty. With the default page ({@code COUNT 100}) and with
- *       {@code redis.batch-size=1000};</li>
+ *       group's pending list is checked to be empty. With the default page ({@code COUNT 1000} for
+ *       RESUMABLE) and with {@code redis.batch-size=100} (SeaStreamer's page);</li>
  *   <li><b>raw Lettuce group read + ack</b>: XREADGROUP COUNT 1000 then XACK of the page's ids (not awaited
  *       before the next read; all awaited at the end);</li>
  *   <li><b>tide realtime</b> (SeaStreamer's consumer): REAL_TIME from EARLIEST, {@code next()} each;</li>
@@ -67,7 +67,7 @@ public final class RedisThroughput {
     private static final String RB_P = "redis-benchmark -P 64";
     private static final String RB1_P = "redis-benchmark -P 64 -c 1";
     private static final String TIDE_G = "tide group read + ack";
-    private static final String TIDE_G1000 = "tide group read + ack, batch-size 1000";
+    private static final String TIDE_G100 = "tide group read + ack, batch-size 100";
     private static final String LETTUCE_G = "raw Lettuce XREADGROUP + XACK";
     private static final String TIDE_RT = "tide realtime";
     private static final String LETTUCE_RT = "raw Lettuce XREAD";
@@ -112,8 +112,8 @@ public final class RedisThroughput {
                         .contestant(RB_P, "its own rate; 50 connections (default -c)")
                         .contestant(RB1_P, "its own rate; 1 connection");
                 Results consume = new Results("Consume", messages, size)
-                        .contestant(TIDE_G, "RESUMABLE, auto-commit rolling, ack(m) each, commitAcks(); COUNT 100")
-                        .contestant(TIDE_G1000, "as above with redis.batch-size=1000")
+                        .contestant(TIDE_G, "RESUMABLE, auto-commit rolling, ack(m) each, commitAcks(); default page (COUNT 1000)")
+                        .contestant(TIDE_G100, "as above with redis.batch-size=100 (SeaStreamer's page, the old default)")
                         .contestant(LETTUCE_G, "COUNT 1000, XACK per page")
                         .contestant(TIDE_RT, "REAL_TIME from EARLIEST (SeaStreamer's consumer); COUNT 100")
                         .contestant(LETTUCE_RT, "COUNT 1000");
@@ -169,12 +169,12 @@ public final class RedisThroughput {
                                 consume.addRun(TIDE_G, t);
                             }
                         }),
-                        new Rounds.Contestant(TIDE_G1000, record -> {
+                        new Rounds.Contestant(TIDE_G100, record -> {
                             String g = "tide-" + group[0]++;
-                            long t = tideGroup(streamer, key, g, messages, 1000);
+                            long t = tideGroup(streamer, key, g, messages, 100);
                             checkNothingPending(admin, key, g);
                             if (record) {
-                                consume.addRun(TIDE_G1000, t);
+                                consume.addRun(TIDE_G100, t);
                             }
                         }),
                         new Rounds.Contestant(LETTUCE_G, record -> {
