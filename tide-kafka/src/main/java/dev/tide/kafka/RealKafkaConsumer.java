@@ -75,7 +75,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  *       partition and keeps polling (so it stays in its group and keeps running commands); a taker that
  *       brings it down to half wakes the poller, which resumes them.</li>
  *   <li>State only the poller touches: the Kafka consumer, {@code selection}, {@code skipBelow},
- *       {@code retryCommits}, {@code pendingAnchors} (commit callbacks run on the poller too). Shared: the two queues (lock-free), {@code closed}, {@code terminated},
+ *       {@code retryCommits}, {@code pendingAnchors} and {@code anchorRetryAt} (commit callbacks run on
+ *       the poller too). Shared: the two queues (lock-free), {@code closed}, {@code terminated},
  *       {@code paused} (volatile flags), the hand-off (its lock).</li>
  * </ul>
  * Closing sets {@code closed}, ends the hand-off with CLOSED (blocked takers fail at once) and wakes the
@@ -377,6 +378,9 @@ final class RealKafkaConsumer implements KafkaConsumer {
      * along: once an application's commit is stored, so is every anchor.
      */
     private void flushCommits(boolean forceSync) {
+        if (retryCommits.isEmpty() && commits.isEmpty()) {
+            return;
+        }
         List<CommitRequest> batch = new ArrayList<>(retryCommits);
         retryCommits.clear();
         CommitRequest r;
