@@ -31,12 +31,17 @@ import org.apache.kafka.common.Uuid;
  *
  * <p>Besides the plaintext listener it has a SASL_PLAINTEXT listener with the PLAIN and SCRAM-SHA-256
  * mechanisms ({@link #saslBootstrap()}); PLAIN knows the user {@value #SASL_USER} with password
- * {@value #SASL_PASSWORD}, SCRAM users are created by the tests.
+ * {@value #SASL_PASSWORD}, SCRAM users are created by the tests. Two SSL listeners use a self-signed
+ * broker certificate for {@code 127.0.0.1} that {@code keytool} generates at start-up: one that asks for
+ * no client certificate ({@link #sslBootstrap()}) and one that requires the client certificate
+ * {@link #clientKeystore()} ({@link #mutualTlsBootstrap()}). {@link #truststore()} trusts the broker's
+ * certificate; every store is PKCS12 with the password {@value #STORE_PASSWORD}.
  */
 final class KafkaBroker {
 
     static final String SASL_USER = "alice";
     static final String SASL_PASSWORD = "alice-secret";
+    static final String STORE_PASSWORD = "tide-store-secret";
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
     private static final ReentrantLock LOCK = new ReentrantLock();
@@ -46,12 +51,16 @@ final class KafkaBroker {
     private final Path dir;
     private final int port;
     private final int saslPort;
+    private final int sslPort;
+    private final int mtlsPort;
 
-    private KafkaBroker(Process process, Path dir, int port, int saslPort) {
+    private KafkaBroker(Process process, Path dir, int port, int saslPort, int sslPort, int mtlsPort) {
         this.process = process;
         this.dir = dir;
         this.port = port;
         this.saslPort = saslPort;
+        this.sslPort = sslPort;
+        this.mtlsPort = mtlsPort;
     }
 
     /** The broker of this test JVM, started on first use. */
@@ -79,6 +88,26 @@ final class KafkaBroker {
         return "127.0.0.1:" + saslPort;
     }
 
+    /** {@code host:port} of the SSL listener that asks for no client certificate. */
+    String sslBootstrap() {
+        return "127.0.0.1:" + sslPort;
+    }
+
+    /** {@code host:port} of the SSL listener that requires the client certificate of {@link #clientKeystore()}. */
+    String mutualTlsBootstrap() {
+        return "127.0.0.1:" + mtlsPort;
+    }
+
+    /** A PKCS12 truststore with the broker's certificate. */
+    Path truststore() {
+        return dir.resolve("client-trust.p12");
+    }
+
+    /** A PKCS12 keystore with the client certificate that the mutual-TLS listener trusts. */
+    Path clientKeystore() {
+        return dir.resolve("client.p12");
+    }
+
     /** The stream URL prefix of this broker: {@code kafka://127.0.0.1:port}. */
     String uri() {
         return "kafka://" + bootstrap();
@@ -97,18 +126,33 @@ final class KafkaBroker {
             int port = freePort();
             int controllerPort = freePort();
             int saslPort = freePort();
+            int sslPort = freePort();
+            int mtlsPort = freePort();
+            makeStores(dir, logDir.resolve("keytool.log"));
             Path config = dir.resolve("server.properties");
             Properties p = new Properties();
             p.setProperty("process.roles", "broker,controller");
             p.setProperty("node.id", "1");
             p.setProperty("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-            p.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort
-                    + ",SASL_PLAINTEXT://127.0.0.1:" + saslPort);
-            p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port + ",SASL_PLAINTEXT://127.0.0.1:" + saslPort);
+            String others = ",SASL_PLAINTEXT://127.0.0.1:" + saslPort + ",SSL://127.0.0.1:" + sslPort + ",MTLS://127.0.0.1:" + mtlsPort;
+            p.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort + others);
+            p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port + others);
             p.setProperty("controller.listener.names", "CONTROLLER");
             p.setProperty("inter.broker.listener.name", "PLAINTEXT");
             p.setProperty("listener.security.protocol.map",
-                    "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT");
+                    "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,SSL:SSL,MTLS:SSL");
+            for (String listener : List.of("ssl", "mtls")) {
+                String prefix = "listener.name." + listener + ".";
+                p.setProperty(prefix + "ssl.keystore.location", dir.resolve("broker.p12").toString());
+                p.setProperty(prefix + "ssl.keystore.type", "PKCS12");
+                p.setProperty(prefix + "ssl.keystore.password", STORE_PASSWORD);
+                p.setProperty(prefix + "ssl.key.password", STORE_PASSWORD);
+            }
+            p.setProperty("listener.name.ssl.ssl.client.auth", "none");
+            p.setProperty("listener.name.mtls.ssl.client.auth", "required");
+            p.setProperty("listener.name.mtls.ssl.truststore.location", dir.resolve("broker-trust.p12").toString());
+            p.setProperty("listener.name.mtls.ssl.truststore.type", "PKCS12");
+            p.setProperty("listener.name.mtls.ssl.truststore.password", STORE_PASSWORD);
             p.setProperty("sasl.enabled.mechanisms", "PLAIN,SCRAM-SHA-256");
             p.setProperty("listener.name.sasl_plaintext.plain.sasl.jaas.config",
                     "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"admin\" "
@@ -160,7 +204,7 @@ final class KafkaBroker {
                 throw new IllegalStateException("formatting the broker's storage failed; see " + log);
             }
             Process process = ChildJvm.start(log, jvm, "kafka.Kafka", config.toString());
-            KafkaBroker broker = new KafkaBroker(process, dir, port, saslPort);
+            KafkaBroker broker = new KafkaBroker(process, dir, port, saslPort, sslPort, mtlsPort);
             try {
                 broker.awaitUp(log);
             } catch (RuntimeException | InterruptedException e) {
@@ -173,6 +217,41 @@ final class KafkaBroker {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while starting the broker", e);
+        }
+    }
+
+    /**
+     * Generates the stores with the JDK's {@code keytool}: self-signed EC key pairs for the broker
+     * ({@code 127.0.0.1}, which clients verify) and a client, and a truststore for each side holding the
+     * other's certificate.
+     */
+    private static void makeStores(Path dir, Path log) throws IOException, InterruptedException {
+        keytool(log, "-genkeypair", "-alias", "broker", "-keyalg", "EC", "-groupname", "secp256r1",
+                "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-validity", "7",
+                "-storetype", "PKCS12", "-keystore", dir.resolve("broker.p12").toString());
+        keytool(log, "-exportcert", "-alias", "broker", "-keystore", dir.resolve("broker.p12").toString(),
+                "-file", dir.resolve("broker.crt").toString());
+        keytool(log, "-importcert", "-noprompt", "-alias", "broker", "-file", dir.resolve("broker.crt").toString(),
+                "-storetype", "PKCS12", "-keystore", dir.resolve("client-trust.p12").toString());
+        keytool(log, "-genkeypair", "-alias", "client", "-keyalg", "EC", "-groupname", "secp256r1",
+                "-dname", "CN=tide-test-client", "-validity", "7",
+                "-storetype", "PKCS12", "-keystore", dir.resolve("client.p12").toString());
+        keytool(log, "-exportcert", "-alias", "client", "-keystore", dir.resolve("client.p12").toString(),
+                "-file", dir.resolve("client.crt").toString());
+        keytool(log, "-importcert", "-noprompt", "-alias", "client", "-file", dir.resolve("client.crt").toString(),
+                "-storetype", "PKCS12", "-keystore", dir.resolve("broker-trust.p12").toString());
+    }
+
+    private static void keytool(Path log, String... args) throws IOException, InterruptedException {
+        List<String> command = new java.util.ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
+        command.addAll(List.of(args));
+        command.addAll(List.of("-storepass", STORE_PASSWORD));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            p.destroyForcibly();
+            throw new IllegalStateException("keytool " + String.join(" ", args) + " failed; see " + log);
         }
     }
 
