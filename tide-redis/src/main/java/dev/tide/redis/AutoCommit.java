@@ -23,8 +23,8 @@ public enum AutoCommit {
     DELAYED,
     /**
      * The application marks messages with {@link RedisConsumer#ack}; marked messages are acknowledged
-     * in the background at most every {@link RedisOptions#AUTO_COMMIT_INTERVAL}, and when the consumer is
-     * closed. Pages are prefetched.
+     * in the background every {@link RedisOptions#AUTO_COMMIT_INTERVAL}, or as soon as a page's worth
+     * ({@link RedisOptions#BATCH_SIZE}) is marked, and when the consumer is closed. Pages are prefetched.
      */
     ROLLING,
     /**

@@ -106,6 +106,8 @@ final class RedisConsumerImpl implements RedisConsumer {
     private final AutoCommit autoCommit;
     final boolean noAck;
     final boolean prefetch;
+    /** The housekeeper sends marked acknowledgements (ROLLING, DELAYED). */
+    private final boolean backgroundAcks;
     final int batchSize;
     final Duration block;
     private final long commitDelayNanos;
@@ -127,6 +129,10 @@ final class RedisConsumerImpl implements RedisConsumer {
     private Set<ShardRef> assigned = new LinkedHashSet<>();
     int waiters;
     boolean demanded;
+    /** ROLLING / DELAYED: marks made with ack() since the last early acknowledgement round. */
+    private int marksSinceAck;
+    /** ROLLING / DELAYED: a page's worth of marks is waiting; the housekeeper acknowledges them at once. */
+    private boolean acksDue;
     int pauses;
     boolean closed;
     StreamException failure;
@@ -154,6 +160,7 @@ final class RedisConsumerImpl implements RedisConsumer {
         this.autoCommit = options.get(RedisOptions.AUTO_COMMIT);
         this.noAck = group && autoCommit == AutoCommit.IMMEDIATE;
         this.prefetch = !group || autoCommit == AutoCommit.DELAYED || autoCommit == AutoCommit.ROLLING;
+        this.backgroundAcks = group && !noAck && (autoCommit == AutoCommit.DELAYED || autoCommit == AutoCommit.ROLLING);
         int batch = options.get(RedisOptions.BATCH_SIZE);
         if (batch < 0) {
             throw new StreamException(StreamException.Kind.INVALID_OPTION, "redis.batch-size must not be negative: " + batch);
@@ -720,6 +727,13 @@ final class RedisConsumerImpl implements RedisConsumer {
             for (ShardState s : shards.values()) {
                 if (s.key.equals(message.key()) && s.shard.equals(message.shard()) && s.delivered.remove(id)) {
                     s.pendingAck.add(id);
+                    if (backgroundAcks && ++marksSinceAck >= batchSize) {
+                        // a page's worth marked: the housekeeper sends them now, in one XACK per shard,
+                        // while the application goes on (instead of one huge XACK per interval)
+                        marksSinceAck = 0;
+                        acksDue = true;
+                        changed.signalAll();
+                    }
                 }
             }
         } finally {
@@ -820,9 +834,15 @@ final class RedisConsumerImpl implements RedisConsumer {
         long nextClaim = claiming ? now + claimInterval.toNanos() : Long.MAX_VALUE;
         long nextDiscovery = discovering ? now + discoveryInterval.toNanos() : Long.MAX_VALUE;
         while (true) {
+            boolean early = false;
             lock.lock();
             try {
                 while (!closed) {
+                    if (acking && acksDue) {
+                        acksDue = false;
+                        early = true;
+                        break;
+                    }
                     long due = Math.min(nextAck, Math.min(nextClaim, nextDiscovery));
                     long left = due == Long.MAX_VALUE ? Long.MAX_VALUE : due - System.nanoTime();
                     if (left <= 0) {
@@ -844,7 +864,7 @@ final class RedisConsumerImpl implements RedisConsumer {
             }
             now = System.nanoTime();
             try {
-                if (now >= nextAck) {
+                if (early || now >= nextAck) {
                     nextAck = now + commitInterval.toNanos();
                     autoAck();
                 }

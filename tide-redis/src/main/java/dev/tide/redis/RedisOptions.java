@@ -110,7 +110,11 @@ public final class RedisOptions {
     /** {@link AutoCommit#DELAYED}: how long after {@code next()} returned a message it is acknowledged. */
     public static final OptionKey<Duration> AUTO_COMMIT_DELAY = OptionKey.duration("redis.auto-commit-delay", Duration.ofSeconds(5));
 
-    /** {@link AutoCommit#DELAYED} and {@link AutoCommit#ROLLING}: how often acknowledgements are sent. */
+    /**
+     * {@link AutoCommit#DELAYED} and {@link AutoCommit#ROLLING}: how often acknowledgements are sent;
+     * marks made with {@link RedisConsumer#ack} are also sent as soon as a page's worth
+     * ({@link #BATCH_SIZE}) waits.
+     */
     public static final OptionKey<Duration> AUTO_COMMIT_INTERVAL = OptionKey.duration("redis.auto-commit-interval", Duration.ofSeconds(1));
 
     /**

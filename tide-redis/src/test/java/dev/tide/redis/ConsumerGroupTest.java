@@ -143,7 +143,6 @@ class ConsumerGroupTest extends RedisTestSupport {
         return (Long) ((List<?>) redis.call("XPENDING", key.name(), group)).get(0);
     }
 
-    /** commit(m) acknowledges m and everything this consumer received before it on the shard. */
     @Test
     void defaultPagesAreLargeForResumableSmallForLoadBalancedAndSeaStreamersForRealTime() {
         StreamKey key = newKey("pages");
@@ -156,6 +155,25 @@ class ConsumerGroupTest extends RedisTestSupport {
         assertThat(List.of(resumable, balanced, realTime, chosen)).containsExactly(1000, 10, 100, 7);
     }
 
+    @Test
+    void rollingSendsAPagesWorthOfMarksWithoutWaitingForTheInterval() {
+        StreamKey key = newKey("roll-page");
+        Streamer streamer = connect();
+        sendAll(producer(streamer), key, "", 0, 12);
+        String g = newGroup("roll-page");
+        RedisConsumer c = consumer(streamer, ConsumerOptions.resumable().group(g).reset(StreamReset.EARLIEST)
+                .with(RedisOptions.AUTO_COMMIT, AutoCommit.ROLLING).with(RedisOptions.BATCH_SIZE, 5)
+                .with(RedisOptions.AUTO_COMMIT_INTERVAL, Duration.ofHours(1)), key);
+        List<Message> got = receive(c, 12);
+        Awaitility.await("all twelve fetched").atMost(PATIENCE).until(() -> pending(key, g) == 12);
+        got.subList(0, 11).forEach(c::ack);
+        // two pages' worth (10) are sent at once; the eleventh waits for the interval, commitAcks() or close()
+        Awaitility.await("a page's worth of marks is acknowledged").atMost(PATIENCE).until(() -> pending(key, g) <= 2);
+        c.commitAcks();
+        assertThat(pending(key, g)).isEqualTo(1);
+    }
+
+    /** commit(m) acknowledges m and everything this consumer received before it on the shard. */
     @Test
     void commitAcknowledgesEverythingBeforeOnTheShard() {
         StreamKey key = newKey("commit");
