@@ -46,6 +46,18 @@ final class Bytes {
         }
     }
 
+    /**
+     * Makes room for {@code n} more bytes and counts them as written; the caller fills them.
+     *
+     * @return the index of the first of them in {@link #array()} (valid until the next growth)
+     */
+    int reserve(int n) {
+        ensure(n);
+        int at = length;
+        length += n;
+        return at;
+    }
+
     Bytes put(int b) {
         ensure(1);
         array[length++] = (byte) b;

@@ -8,30 +8,36 @@ import dev.tide.StreamKey;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
+import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The one writer of a file in this process: one writing session, shared by every producer.
  *
- * <p>Design. A sending thread takes {@link #lock}, gives the message its sequence number and timestamp
- * and encodes its frame (with any beacon) into {@link #pending}; the send order is the order in which
- * senders take the lock, so the file's order is the send order. The flusher thread swaps
- * {@code pending} for an empty buffer under the lock and writes the full one to the file outside it,
- * then completes the receipts and wakes the readers of the file; {@link #flush()} waits for the
- * receipts, not only for the write, so every receipt sent before it is complete when it returns. While
- * it writes, new frames pile up in the other buffer: writes coalesce by themselves (one write call per
- * batch, no per-message system call). Senders block (backpressure) only while more than
- * {@link #MAX_PENDING} bytes wait.
+ * <p>Design: double buffering. A sending thread takes {@link #lock} once, gives the message its
+ * sequence number (a primitive counter in the stream's {@link Stream} handle, which producers keep)
+ * and timestamp, encodes its frame (with any beacon) straight into the {@link #filling} batch and
+ * records the future and the receipt it will complete with; the send order is the order in which
+ * senders take the lock, so the file's order is the send order. The writer thread takes the filling
+ * batch as soon as it has something and it is free, puts an empty one in its place, and outside the
+ * lock writes the taken batch to the file with one positional write, then completes that batch's
+ * receipts in one pass — outside every lock, so a receipt callback may send, flush or close. While it
+ * writes, senders fill the other batch: writes coalesce by themselves. A sender that finds the filling
+ * batch full ({@link #BATCH_BYTES}) while the writer still holds the other waits (backpressure;
+ * nothing is dropped). The writer thread is woken only when it is idle, not on every send.
+ *
+ * <p>The writer thread itself never waits for the writer: a {@link #flush()}, {@link #close()} or a
+ * backpressured send made by a receipt callback writes the filling batch inline instead (its receipts
+ * complete as soon as the callback returns, on the same thread).
  *
  * <p>The append point: where the last complete frame ends (a trailing end-of-stream frame is
  * overwritten; a torn tail left by a crash is cut off). The file is truncated there at the first
@@ -39,19 +45,93 @@ import java.util.concurrent.locks.ReentrantLock;
  * ({@link SeqRecovery}, looked up on a stream's first send under {@link #recoveryLock}, which exists
  * only to serialise that file reading).
  *
- * <p>Limits: a frame that would take the file past the size limit fails its send with
- * {@link StreamException.Kind#IO} and nothing of it is written. Receipts complete once the bytes are
- * handed to the operating system (they survive a crash of this process); the file is forced to disk
- * when the writer closes.
+ * <p>Failures: a frame that would take the file past the size limit fails its send with
+ * {@link StreamException.Kind#IO} and nothing of it is written (the writer carries on). A failed write
+ * breaks the writer for good: the file is cut back to the end of the last good batch (no partial
+ * frame), that batch's receipts and those of every frame encoded after it fail with the error, and
+ * every later send and flush fails with it; nothing is ever written at a stale offset. Receipts
+ * complete once the bytes are handed to the operating system (they survive a crash of this process);
+ * the file is forced to disk when the writer closes.
  *
- * <p>Locks: {@link #lock} guards the encoder, the buffers and the counters; no I/O and no callbacks
- * run under it. {@link #recoveryLock} serialises the backward scans of {@link SeqRecovery}.
+ * <p>Locks: {@link #lock} guards the encoder, the filling batch, the stream handles' counters and the
+ * flags; no I/O and no callbacks run under it. {@link #recoveryLock} serialises the backward scans of
+ * {@link SeqRecovery}. The file position of the next write, the batch being written and the batches
+ * written inline belong to the writer thread alone.
  */
 final class FileWriter {
 
-    static final int MAX_PENDING = 8 << 20;
+    /**
+     * A batch is full at this many bytes (a single larger frame still goes in whole): a sender that finds
+     * the filling batch full while the writer thread still writes the other waits.
+     */
+    static final int BATCH_BYTES = 4 << 20;
+    /** A batch at least this large means senders are streaming: the writer lingers for the next. */
+    static final int STREAMING_BYTES = 16 << 10;
+    /** How long the writer lingers, while senders stream, before it takes the next batch. */
+    static final long LINGER_NANOS = 1_000_000L;
 
-    private record Pending(CompletableFuture<Receipt> future, StreamKey key, ShardId shard, long seq, long ts) {
+    /** Opens the channel the writer writes through (a seam for tests that make writes fail). */
+    interface Opener {
+        FileChannel open(Path path) throws IOException;
+    }
+
+    /**
+     * A stream and shard as this writer numbers it. Producers keep the handle, so a send looks nothing
+     * up; the counter is guarded by the writer's lock.
+     */
+    static final class Stream {
+        final StreamKey key;
+        final ShardId shard;
+        final SsEncoder.State state;
+        long lastSeq;
+        boolean known;
+
+        Stream(StreamKey key, ShardId shard, SsEncoder.State state) {
+            this.key = key;
+            this.shard = shard;
+            this.state = state;
+        }
+    }
+
+    /**
+     * A send's receipt future, carrying what its receipt will say; the writer thread builds the receipt
+     * when it completes the future, so a send allocates one object for it.
+     */
+    private static final class Pending extends CompletableFuture<Receipt> {
+        final Stream stream;
+        final long seq;
+        final long ts;
+
+        Pending(Stream stream, long seq, long ts) {
+            this.stream = stream;
+            this.seq = seq;
+            this.ts = ts;
+        }
+    }
+
+    /** Encoded frames and the receipts they complete. */
+    private static final class Batch {
+        final Bytes bytes = new Bytes(256 << 10);
+        Pending[] pending = new Pending[1024];
+        int count;
+        long start;
+
+        boolean isEmpty() {
+            return bytes.length() == 0;
+        }
+
+        void add(Pending p) {
+            if (count == pending.length) {
+                pending = Arrays.copyOf(pending, count * 2);
+            }
+            pending[count++] = p;
+        }
+
+        void reset() {
+            Arrays.fill(pending, 0, count, null);
+            count = 0;
+            bytes.clear();
+        }
     }
 
     private final SharedFile file;
@@ -63,24 +143,36 @@ final class FileWriter {
 
     private final ReentrantLock recoveryLock = new ReentrantLock();
     private final ReentrantLock lock = new ReentrantLock();
+    /** The writer thread waits here for work. */
     private final Condition work = lock.newCondition();
-    private final Condition drained = lock.newCondition();
+    /** Senders wait here for room; flushers and closers for receipts and the end. */
+    private final Condition progress = lock.newCondition();
+    private final ConcurrentHashMap<StreamShard, Stream> streams = new ConcurrentHashMap<>();
 
+    // guarded by lock
     private final SsEncoder encoder;
-    private Bytes pending = new Bytes(64 * 1024);
-    private Bytes spare = new Bytes(64 * 1024);
-    private List<Pending> receipts = new ArrayList<>();
-    private List<Pending> spareReceipts = new ArrayList<>();
-    private final Map<StreamShard, Long> lastSeq = new HashMap<>();
-    private long flushed;
-    /** Where the bytes end whose receipts are all complete: what {@link #flush()} waits for. */
-    private long completed;
-    /** Set once the receipts of the batch whose write failed are failed too. */
-    private boolean failedReceipts;
-    private boolean truncated;
+    private Batch filling = new Batch();
+    private Batch spare = new Batch();
+    /** The writer thread waits on {@link #work}: for any frame, or (lingering) for a batch worth writing. */
+    private boolean writerIdle;
+    private boolean lingering;
+    /** A flush wants the filling batch written now, not after lingering. */
+    private boolean urgent;
     private boolean closing;
-    private StreamException broken;
-    private final Thread flusher;
+    private boolean channelClosed;
+    private boolean fileClosed;
+    private boolean threadDone;
+    /** Set once, by the writer thread, under the lock; read without it where a late look is harmless. */
+    private volatile StreamException broken;
+    /** Where the bytes end whose receipts are all settled: what {@link #flush()} waits for. */
+    private long settled;
+
+    // the writer thread's own
+    private long written;
+    private boolean truncated;
+    private final ArrayDeque<Batch> inline = new ArrayDeque<>();
+
+    private final Thread thread;
 
     /**
      * Opens the writing session: finds the append point.
@@ -89,11 +181,15 @@ final class FileWriter {
      *     {@link StreamException.Kind#IO} if it cannot be opened for writing
      */
     FileWriter(SharedFile file, Clock clock, long limit) {
+        this(file, clock, limit, p -> FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE));
+    }
+
+    FileWriter(SharedFile file, Clock clock, long limit, Opener opener) {
         this.file = file;
         this.clock = clock;
         this.limit = limit;
         try {
-            channel = FileChannel.open(file.path(), StandardOpenOption.READ, StandardOpenOption.WRITE);
+            channel = opener.open(file.path());
         } catch (IOException e) {
             throw new StreamException(StreamException.Kind.IO, "cannot open " + file.path() + " for writing: " + e, e);
         }
@@ -116,10 +212,11 @@ final class FileWriter {
             closeQuietly();
             throw e;
         }
-        flushed = appendPoint;
-        completed = appendPoint;
-        encoder.begin(pending);
-        flusher = FileThreads.start(this::flushLoop);
+        written = appendPoint;
+        settled = appendPoint;
+        filling.start = appendPoint;
+        encoder.begin(filling.bytes);
+        thread = FileThreads.start(this::run);
     }
 
     private void closeQuietly() {
@@ -130,76 +227,118 @@ final class FileWriter {
         }
     }
 
+    /** The handle of a stream and shard, for {@link #send}; producers keep it. Thread-safe. */
+    Stream stream(StreamKey key, ShardId shard) {
+        StreamShard id = new StreamShard(key.name(), shard.id());
+        Stream s = streams.get(id);
+        if (s != null) {
+            return s;
+        }
+        lock.lock();
+        try {
+            return streams.computeIfAbsent(id, k -> new Stream(key, shard, encoder.state(k)));
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /**
      * Sends one message. Blocks only for backpressure or a stream's first sequence-number lookup.
      *
      * @return the receipt future; failed with {@code IO} at the size limit or after a write error
+     * @throws StreamException {@link StreamException.Kind#CLOSED} once the writer is closing
      */
-    CompletableFuture<Receipt> send(StreamKey key, ShardId shard, StreamShard stream, byte[] payload) {
-        CompletableFuture<Receipt> future = new CompletableFuture<>();
-        if (!knowsSeq(stream)) {
-            try {
-                recover(stream);
-            } catch (StreamException e) {
-                future.completeExceptionally(e);
-                return future;
-            }
-        }
+    CompletableFuture<Receipt> send(Stream stream, byte[] payload) {
+        int len = payload.length;
+        int checksum = Crc16.of(payload, 0, len); // outside the lock: it depends on nothing else
         lock.lock();
         try {
-            while (pending.length() > MAX_PENDING && broken == null && !closing) {
-                drained.awaitUninterruptibly();
+            while (true) {
+                if (broken != null) {
+                    return CompletableFuture.failedFuture(broken);
+                }
+                if (closing) {
+                    throw new StreamException(StreamException.Kind.CLOSED, "the writer of " + file.path() + " is closed");
+                }
+                if (!stream.known) {
+                    lock.unlock();
+                    try {
+                        recover(stream);
+                    } catch (StreamException e) {
+                        return CompletableFuture.failedFuture(e);
+                    } finally {
+                        lock.lock();
+                    }
+                    continue;
+                }
+                if (filling.bytes.length() < BATCH_BYTES) {
+                    break;
+                }
+                if (Thread.currentThread() == thread) {
+                    lock.unlock(); // a receipt callback: the writer thread cannot wait for itself
+                    try {
+                        writeInline();
+                    } finally {
+                        lock.lock();
+                    }
+                } else {
+                    urgent = true;
+                    wakeWriter();
+                    progress.awaitUninterruptibly();
+                }
             }
-            if (broken != null) {
-                future.completeExceptionally(broken);
-                return future;
-            }
-            if (closing) {
-                throw new StreamException(StreamException.Kind.CLOSED, "the writer of " + file.path() + " is closed");
-            }
-            long size = encoder.sizeOf(stream, payload.length);
+            long size = encoder.sizeOf(stream.state, len);
             if (encoder.offset() + size > limit) {
-                future.completeExceptionally(new StreamException(StreamException.Kind.IO, "file size limit of " + limit
-                        + " bytes reached: " + file.path() + " is " + encoder.offset() + " bytes and the frame of "
-                        + key + " needs " + size + " more; nothing was written"));
-                return future;
+                return CompletableFuture.failedFuture(new StreamException(StreamException.Kind.IO, "file size limit of "
+                        + limit + " bytes reached: " + file.path() + " is " + encoder.offset() + " bytes and the frame of "
+                        + stream.key + " needs " + size + " more; nothing was written"));
             }
-            long seq = lastSeq.get(stream) + 1;
+            long seq = stream.lastSeq + 1;
             long ts = clock.millis();
-            encoder.append(pending, stream, seq, ts, payload, 0, payload.length);
-            lastSeq.put(stream, seq);
-            receipts.add(new Pending(future, key, shard, seq, ts));
+            encoder.append(filling.bytes, stream.state, seq, ts, payload, 0, len, checksum);
+            stream.lastSeq = seq;
+            Pending future = new Pending(stream, seq, ts);
+            filling.add(future);
+            if (writerIdle && !lingering) {
+                wakeWriter(); // the first frame after a quiet spell: write it at once
+            }
+            return future;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Under the lock: wakes the writer thread if it waits for work. */
+    private void wakeWriter() {
+        if (writerIdle) {
+            writerIdle = false;
             work.signal();
-        } finally {
-            lock.unlock();
-        }
-        return future;
-    }
-
-    private boolean knowsSeq(StreamShard stream) {
-        lock.lock();
-        try {
-            return lastSeq.containsKey(stream);
-        } finally {
-            lock.unlock();
         }
     }
 
-    private void recover(StreamShard stream) {
+    private void recover(Stream stream) {
         recoveryLock.lock();
         try {
-            if (knowsSeq(stream)) {
-                return;
-            }
-            OptionalLong last = recovery.lastSeq(stream);
             lock.lock();
             try {
-                lastSeq.putIfAbsent(stream, last.orElse(0));
+                if (stream.known) {
+                    return;
+                }
+            } finally {
+                lock.unlock();
+            }
+            OptionalLong last = recovery.lastSeq(stream.state.stream);
+            lock.lock();
+            try {
+                if (!stream.known) {
+                    stream.lastSeq = last.orElse(0);
+                    stream.known = true;
+                }
             } finally {
                 lock.unlock();
             }
         } catch (SsFormatException e) {
-            throw file.corrupt(e, "cannot find the last sequence number of " + stream);
+            throw file.corrupt(e, "cannot find the last sequence number of " + stream.state.stream);
         } catch (IOException e) {
             throw new StreamException(StreamException.Kind.IO, "cannot read " + file.path() + ": " + e, e);
         } finally {
@@ -219,8 +358,8 @@ final class FileWriter {
             if (encoder.offset() + size > limit) {
                 return;
             }
-            encoder.append(pending, internal, 0, clock.millis(), Layout.EOS_PAYLOAD, 0, Layout.EOS_PAYLOAD.length);
-            work.signal();
+            encoder.append(filling.bytes, internal, 0, clock.millis(), Layout.EOS_PAYLOAD, 0, Layout.EOS_PAYLOAD.length);
+            wakeWriter();
         } finally {
             lock.unlock();
         }
@@ -228,20 +367,31 @@ final class FileWriter {
 
     /**
      * Blocks until everything sent before the call is written and its receipts are complete (or the
-     * writer broke). Called by a receipt's callback, which the writer's own thread runs, it returns at
-     * once: that thread cannot wait for itself.
+     * writer broke). Called by a receipt callback, which runs on the writer's own thread, it writes
+     * everything sent before it and returns; those receipts complete right after the callback.
      *
      * @throws StreamException {@link StreamException.Kind#IO} if a write failed
      */
     void flush() {
-        if (Thread.currentThread() == flusher) {
+        if (Thread.currentThread() == thread) {
+            writeInline();
+            lock.lock();
+            try {
+                if (broken != null) {
+                    throw broken;
+                }
+            } finally {
+                lock.unlock();
+            }
             return;
         }
         lock.lock();
         try {
             long target = encoder.offset();
-            while (completed < target && !failedReceipts) {
-                drained.awaitUninterruptibly();
+            while (settled < target && !threadDone) {
+                urgent = true;
+                wakeWriter();
+                progress.awaitUninterruptibly();
             }
             if (broken != null) {
                 throw broken;
@@ -251,92 +401,240 @@ final class FileWriter {
         }
     }
 
-    /** Flushes, stops the flusher, forces the file to disk and closes it. */
+    /**
+     * Writes what is buffered, stops the writer thread, forces the file to disk and closes it. From a
+     * receipt callback (the writer's own thread) it does all that but stopping the thread, which ends
+     * once the callback returns and the remaining receipts are complete.
+     */
     void close() {
         lock.lock();
         try {
             closing = true;
-            work.signal();
+            wakeWriter();
+        } finally {
+            lock.unlock();
+        }
+        if (Thread.currentThread() == thread) {
+            writeInline();
+            closeChannel();
+            return;
+        }
+        boolean interrupted = false;
+        while (true) {
+            try {
+                thread.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true; // the data must be written before the file is released
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        closeChannel();
+    }
+
+    /**
+     * Blocks until a writer that is closing has closed its file, so that another may open it. On the
+     * writer's own thread (a receipt callback) it closes the file itself.
+     */
+    void awaitClosed() {
+        if (Thread.currentThread() == thread) {
+            close();
+            return;
+        }
+        lock.lock();
+        try {
+            while (!fileClosed) {
+                progress.awaitUninterruptibly();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Forces and closes the channel once; no write follows. */
+    private void closeChannel() {
+        boolean intact;
+        lock.lock();
+        try {
+            if (channelClosed) {
+                return;
+            }
+            channelClosed = true;
+            intact = broken == null;
         } finally {
             lock.unlock();
         }
         try {
-            flusher.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        try {
-            if (channel.isOpen() && broken == null) {
+            if (channel.isOpen() && intact) {
                 channel.force(true);
             }
         } catch (IOException e) {
             // the data is written; a failed force is reported nowhere else
         }
         closeQuietly();
-    }
-
-    private void flushLoop() {
-        while (true) {
-            Bytes batch;
-            List<Pending> done;
-            long at;
-            lock.lock();
-            try {
-                while (pending.length() == 0 && !closing) {
-                    work.awaitUninterruptibly();
-                }
-                if (pending.length() == 0) {
-                    drained.signalAll();
-                    return;
-                }
-                batch = pending;
-                pending = spare;
-                spare = batch;
-                done = receipts;
-                receipts = spareReceipts;
-                spareReceipts = done;
-                at = flushed;
-            } finally {
-                lock.unlock();
-            }
-            StreamException failure = write(batch, at);
-            long end = at + batch.length();
-            lock.lock();
-            try {
-                if (failure == null) {
-                    flushed = end;
-                } else if (broken == null) {
-                    broken = failure;
-                }
-                batch.clear();
-                drained.signalAll();
-            } finally {
-                lock.unlock();
-            }
-            for (Pending p : done) {
-                if (failure == null) {
-                    p.future().complete(new Receipt(p.key(), p.shard(), SeqNo.of(p.seq()), Instant.ofEpochMilli(p.ts())));
-                } else {
-                    p.future().completeExceptionally(failure);
-                }
-            }
-            done.clear();
-            lock.lock();
-            try { // only now may flush() return: the receipts it covers are complete
-                if (failure == null) {
-                    completed = end;
-                } else {
-                    failedReceipts = true;
-                }
-                drained.signalAll();
-            } finally {
-                lock.unlock();
-            }
-            file.signal().bump();
+        lock.lock();
+        try {
+            fileClosed = true;
+            progress.signalAll();
+        } finally {
+            lock.unlock();
         }
     }
 
-    private StreamException write(Bytes batch, long at) {
+    private void run() {
+        lock.lock();
+        try {
+            long lastBatch = 0;
+            while (true) {
+                while (filling.isEmpty() && !closing) {
+                    writerIdle = true;
+                    lastBatch = 0; // a quiet spell: the next frame is written at once
+                    work.awaitUninterruptibly();
+                }
+                if (filling.isEmpty()) {
+                    return;
+                }
+                if (lastBatch >= STREAMING_BYTES) {
+                    linger();
+                }
+                writerIdle = false;
+                urgent = false;
+                Batch batch = take();
+                lastBatch = batch.bytes.length();
+                lock.unlock();
+                try {
+                    write(batch);
+                    complete(batch);
+                    while (!inline.isEmpty()) {
+                        Batch b = inline.pollFirst();
+                        complete(b);
+                        lockBriefly();
+                        try {
+                            recycle(b);
+                        } finally {
+                            lock.unlock();
+                        }
+                    }
+                } finally {
+                    lockBriefly();
+                }
+                recycle(batch);
+                if (broken != null && !filling.isEmpty()) {
+                    Batch rest = take(); // encoded before the failure was known: never to be written
+                    lock.unlock();
+                    try {
+                        complete(rest);
+                    } finally {
+                        lockBriefly();
+                    }
+                    recycle(rest);
+                }
+            }
+        } finally {
+            threadDone = true;
+            progress.signalAll();
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Under the lock, while senders stream: lets the filling batch grow for {@link #LINGER_NANOS} before
+     * taking it, so that the writer thread writes large batches and, above all, senders never pay for
+     * waking it: a streaming sender only adds to the batch, and the timer wakes the writer. Waking a
+     * parked thread costs the waker up to a hundred microseconds on a virtual machine, hundreds of
+     * sends' worth. A flush, a close or a sender waiting for room end the linger at once. A lone send
+     * right after a stream waits at most the linger for its receipt; a send after a quiet spell (the
+     * last batch was small) is written at once.
+     */
+    private void linger() {
+        long left = LINGER_NANOS;
+        lingering = true;
+        writerIdle = true;
+        while (!urgent && !closing && left > 0) {
+            try {
+                left = work.awaitNanos(left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // nobody interrupts this thread; keep the flag and go on
+                break;
+            }
+        }
+        lingering = false;
+    }
+
+    /**
+     * The writer thread takes the lock: senders hold it for a fraction of a microsecond at a time, so it
+     * spins a little before parking. Parking would make the sender's next unlock wake it, which costs
+     * the sender more than the whole send.
+     */
+    private void lockBriefly() {
+        for (int i = 0; i < 256; i++) {
+            if (lock.tryLock()) {
+                return;
+            }
+            Thread.onSpinWait();
+        }
+        lock.lock();
+    }
+
+    /** Under the lock: takes the filling batch for writing and puts an empty one in its place. */
+    private Batch take() {
+        Batch batch = filling;
+        Batch next = spare != null ? spare : new Batch();
+        spare = null;
+        next.start = encoder.offset();
+        filling = next;
+        progress.signalAll(); // room for waiting senders
+        return batch;
+    }
+
+    /** On the writer thread, from a receipt callback: writes the filling batch now, settles it later. */
+    private void writeInline() {
+        Batch batch;
+        lock.lock();
+        try {
+            if (filling.isEmpty() || channelClosed) {
+                return;
+            }
+            batch = take();
+        } finally {
+            lock.unlock();
+        }
+        write(batch);
+        inline.addLast(batch);
+    }
+
+    /**
+     * On the writer thread: writes a batch at its offset, or, once the writer is broken, not at all. A
+     * failure cuts the file back to where the batch starts and breaks the writer.
+     */
+    private void write(Batch batch) {
+        StreamException failure = broken;
+        if (failure == null) {
+            if (batch.start != written) {
+                failure = new StreamException(StreamException.Kind.IO, "internal error: a batch of " + file.path()
+                        + " starts at " + batch.start + " but the file ends at " + written + "; nothing more is written");
+            } else {
+                failure = writeBytes(batch.bytes, batch.start);
+            }
+        }
+        if (failure == null) {
+            written = batch.start + batch.bytes.length();
+        } else {
+            lock.lock();
+            try {
+                if (broken == null) {
+                    broken = failure;
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+        file.signal().bump();
+    }
+
+    private StreamException writeBytes(Bytes bytes, long at) {
         try {
             if (!truncated) {
                 if (channel.size() > at) {
@@ -344,19 +642,57 @@ final class FileWriter {
                 }
                 truncated = true;
             }
-            ByteBuffer bb = ByteBuffer.wrap(batch.array(), 0, batch.length());
+            ByteBuffer bb = ByteBuffer.wrap(bytes.array(), 0, bytes.length());
             long p = at;
             while (bb.hasRemaining()) {
                 p += channel.write(bb, p);
             }
             return null;
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            String cut;
             try {
                 channel.truncate(at); // leave no partial frame behind
-            } catch (IOException ignored) {
-                // reported below
+                cut = "the file is cut back to " + at + " bytes";
+            } catch (IOException | RuntimeException t) {
+                e.addSuppressed(t);
+                cut = "cutting the file back to " + at + " bytes failed too";
             }
-            return new StreamException(StreamException.Kind.IO, "cannot write to " + file.path() + ": " + e, e);
+            return new StreamException(StreamException.Kind.IO, "cannot write to " + file.path() + " at byte offset "
+                    + at + ": " + e + "; " + cut + ", and the writer accepts no more messages", e);
         }
+    }
+
+    /**
+     * On the writer thread, outside every lock: completes a written batch's receipts, or fails them if
+     * the batch was not written.
+     */
+    private void complete(Batch batch) {
+        StreamException failure = broken;
+        boolean ok = failure == null || batch.start + batch.bytes.length() <= written;
+        Pending[] ps = batch.pending;
+        long lastTs = Long.MIN_VALUE;
+        Instant instant = null;
+        for (int i = 0, n = batch.count; i < n; i++) {
+            Pending p = ps[i];
+            if (!ok) {
+                p.completeExceptionally(failure);
+                continue;
+            }
+            if (p.ts != lastTs) { // one Instant for the many receipts of a millisecond
+                lastTs = p.ts;
+                instant = Instant.ofEpochMilli(p.ts);
+            }
+            p.complete(new Receipt(p.stream.key, p.stream.shard, SeqNo.of(p.seq), instant));
+        }
+    }
+
+    /** Under the lock, after {@link #complete}: counts the batch's receipts as settled and reuses it. */
+    private void recycle(Batch batch) {
+        settled = Math.max(settled, batch.start + batch.bytes.length());
+        batch.reset();
+        if (spare == null) {
+            spare = batch;
+        }
+        progress.signalAll();
     }
 }

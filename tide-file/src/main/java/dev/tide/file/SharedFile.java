@@ -29,6 +29,8 @@ final class SharedFile {
     private int streamers;
     private FileWriter writer;
     private int writers;
+    /** The writer that lost its last user and is closing: a new one waits for it. */
+    private FileWriter retiring;
 
     private SharedFile(Path path, FileHeader header) {
         this.path = path;
@@ -72,62 +74,92 @@ final class SharedFile {
     }
 
     /**
-     * The file's writer, opened if this is its first user; pair with {@link #releaseWriter}.
+     * The file's writer, opened if this is its first user; pair with {@link #releaseWriter}. A writer
+     * still closing is waited for first, so two writers never write the file at once.
      *
      * @throws StreamException if the writer cannot be opened
      */
     FileWriter acquireWriter(Clock clock, long limit) {
-        writerOpen.lock(); // serialises opening and closing the writer (file I/O), nothing else
-        try {
+        while (true) {
+            FileWriter old;
             lock.lock();
             try {
                 if (writer != null) {
                     writers++;
                     return writer;
                 }
+                old = retiring;
             } finally {
                 lock.unlock();
             }
-            FileWriter w = new FileWriter(this, clock, limit);
-            lock.lock();
+            if (old != null) {
+                old.awaitClosed();
+                lock.lock();
+                try {
+                    if (retiring == old) {
+                        retiring = null;
+                    }
+                } finally {
+                    lock.unlock();
+                }
+                continue;
+            }
+            writerOpen.lock(); // serialises opening writers (file I/O), nothing else
             try {
-                writer = w;
-                writers = 1;
+                lock.lock();
+                try {
+                    if (writer != null || retiring != null) {
+                        continue;
+                    }
+                } finally {
+                    lock.unlock();
+                }
+                FileWriter w = new FileWriter(this, clock, limit);
+                lock.lock();
+                try {
+                    writer = w;
+                    writers = 1;
+                } finally {
+                    lock.unlock();
+                }
+                return w;
             } finally {
-                lock.unlock();
+                writerOpen.unlock();
             }
-            return w;
-        } finally {
-            writerOpen.unlock();
         }
     }
 
     /**
      * One user of the writer fewer: the last one flushes and closes it, with the end-of-stream frame
-     * first when {@code eos}.
+     * first when {@code eos}. No lock is held while the writer closes, so a receipt callback (on the
+     * writer's thread) may close producers and streamers too.
      */
     void releaseWriter(boolean eos) {
-        writerOpen.lock();
+        FileWriter w;
+        lock.lock();
         try {
-            FileWriter w;
-            lock.lock();
-            try {
-                if (--writers > 0) {
-                    return;
-                }
-                w = writer;
-                writer = null;
-            } finally {
-                lock.unlock();
+            if (--writers > 0) {
+                return;
             }
-            if (eos) {
-                w.writeEos();
-            }
-            w.close();
-            signal.bump();
+            w = writer;
+            writer = null;
+            retiring = w;
         } finally {
-            writerOpen.unlock();
+            lock.unlock();
         }
+        if (eos) {
+            w.writeEos();
+        }
+        w.close();
+        lock.lock();
+        try {
+            if (retiring == w) {
+                retiring = null;
+            }
+        } finally {
+            lock.unlock();
+        }
+        signal.bump();
     }
 
     /** The commit store of a group (created on first use). */

@@ -1,6 +1,10 @@
 package dev.tide.file;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -22,21 +26,31 @@ import java.util.TreeMap;
  */
 final class SsEncoder {
 
-    /** Marker state of one stream and shard in this session. */
-    private static final class State {
+    /**
+     * Marker state of one stream and shard in this session: largest seq and timestamp, running checksum.
+     * Handed out by {@link #state} so that a caller appending many frames of one stream looks it up once;
+     * it takes part in beacons from the stream's first frame on.
+     */
+    static final class State {
+        final StreamShard stream;
         long seq;
         long ts;
         int crc = Crc16.INIT;
+        boolean active;
 
-        State(long seq, long ts) {
-            this.seq = seq;
-            this.ts = ts;
+        State(StreamShard stream) {
+            this.stream = stream;
         }
     }
 
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+
     private final int interval;
     private final int markersPerBeacon;
+    /** The streams of this session that have frames, in marker order. */
     private final TreeMap<StreamShard, State> states = new TreeMap<>();
+    private final HashMap<StreamShard, State> known = new HashMap<>();
     private final Bytes frame = new Bytes(256);
     private long offset;
     private long markersWritten;
@@ -79,17 +93,49 @@ final class SsEncoder {
         }
     }
 
+    /** The marker state of a stream (created on first use; part of beacons once it has a frame). */
+    State state(StreamShard stream) {
+        State st = known.get(stream);
+        if (st == null) {
+            st = new State(stream);
+            known.put(stream, st);
+        }
+        return st;
+    }
+
     /**
      * Appends one frame (split by beacons where boundaries fall).
      *
      * @return the payload checksum
      */
     int append(Bytes out, StreamShard stream, long seq, long ts, byte[] payload, int off, int len) {
-        byte[] key = stream.keyBytes();
+        return append(out, state(stream), seq, ts, payload, off, len);
+    }
+
+    /**
+     * Appends one frame of the stream whose state {@link #state} gave (split by beacons where boundaries
+     * fall).
+     *
+     * @return the payload checksum
+     */
+    int append(Bytes out, State st, long seq, long ts, byte[] payload, int off, int len) {
         int checksum = Crc16.of(payload, off, len);
-        State st = states.get(stream);
-        if (st == null) {
-            st = new State(seq, ts);
+        append(out, st, seq, ts, payload, off, len, checksum);
+        return checksum;
+    }
+
+    /**
+     * Appends one frame whose payload checksum the caller computed (outside its lock).
+     *
+     * @param checksum {@code Crc16.of(payload, off, len)}
+     */
+    void append(Bytes out, State st, long seq, long ts, byte[] payload, int off, int len, int checksum) {
+        StreamShard stream = st.stream;
+        byte[] key = stream.keyBytes();
+        if (!st.active) {
+            st.active = true;
+            st.seq = seq;
+            st.ts = ts;
             states.put(stream, st);
         }
         if (Long.compareUnsigned(seq, st.seq) > 0) {
@@ -105,7 +151,7 @@ final class SsEncoder {
         if (size < room) {
             writeFrame(out, key, stream.shard(), seq, ts, payload, off, len, checksum);
             offset += size;
-            return checksum;
+            return;
         }
         frame.clear();
         writeFrame(frame, key, stream.shard(), seq, ts, payload, off, len, checksum);
@@ -121,7 +167,6 @@ final class SsEncoder {
                 writeBeacon(out, total - pos);
             }
         }
-        return checksum;
     }
 
     /**
@@ -129,6 +174,12 @@ final class SsEncoder {
      * anything: lets the writer refuse a frame that would cross the file size limit.
      */
     long sizeOf(StreamShard stream, int len) {
+        return sizeOf(state(stream), len);
+    }
+
+    /** {@link #sizeOf(StreamShard, int)} for a stream whose state {@link #state} gave. */
+    long sizeOf(State st, int len) {
+        StreamShard stream = st.stream;
         long size = Layout.frameSize(stream.keyBytes().length, len);
         if (size < interval - offset % interval) {
             return size; // no boundary inside the frame, so no beacon (as in append)
@@ -137,7 +188,7 @@ final class SsEncoder {
         long left = size;
         long total = 0;
         long written = markersWritten;
-        int n = states.size() + (states.containsKey(stream) ? 0 : 1);
+        int n = states.size() + (st.active ? 0 : 1);
         while (left > 0) {
             long chunk = Math.min(left, interval - pos % interval);
             left -= chunk;
@@ -173,8 +224,22 @@ final class SsEncoder {
 
     private static void writeFrame(Bytes out, byte[] key, long shard, long seq, long ts, byte[] payload, int off,
             int len, int checksum) {
-        out.put(key.length).put(key, 0, key.length).putLong(shard).putLong(seq).putLong(ts).putInt(len)
-                .put(payload, off, len).putShort(checksum).put(Layout.CR);
+        int size = key.length + len + Layout.FRAME_OVERHEAD;
+        int p = out.reserve(size);
+        byte[] a = out.array();
+        a[p] = (byte) key.length;
+        System.arraycopy(key, 0, a, p + 1, key.length);
+        p += 1 + key.length;
+        LONG.set(a, p, shard);
+        LONG.set(a, p + 8, seq);
+        LONG.set(a, p + 16, ts);
+        INT.set(a, p + 24, len);
+        p += 28;
+        System.arraycopy(payload, off, a, p, len);
+        p += len;
+        a[p] = (byte) (checksum >>> 8);
+        a[p + 1] = (byte) checksum;
+        a[p + 2] = (byte) Layout.CR;
     }
 
     private void writeBeacon(Bytes out, int remaining) {
