@@ -1,6 +1,8 @@
 package dev.tide.kafka;
 
 import dev.tide.StreamException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,38 +17,77 @@ import java.util.function.Predicate;
  * has no hard bound: the consumer's thread pauses fetching when {@link #size()} reaches the consumer's
  * buffer size.
  *
- * <p>Design: a queue of batches, each with the index of its next record. Taking a record is an index
- * increment under the lock; turning it into a message is left to the taker, outside the lock, so the
- * consumer's thread only fetches. Records stay in the shared queue until they are taken (no taker holds
- * a private batch), so that removing a partition's records is exact: nothing of a partition given up is
- * returned after {@link #removeIf} returns.
+ * <p>Design: the batch takers read from, {@code head}, and a queue of the batches after it. Taking a
+ * record from the head batch is one atomic increment of the batch's index, without the lock (several
+ * takers get distinct indices); only a taker that finds the head batch used up takes the lock, to move
+ * to the next batch or wait. Turning a record into a message is left to the taker, so the consumer's
+ * thread only fetches. Records stay in the shared batches until they are taken (no taker holds a private
+ * batch), so that {@link #removeIf} is exact: it first <em>closes</em> the head batch (sets its index past
+ * its end, so that no further take succeeds on it), then puts the records nobody had claimed, filtered,
+ * in a new head batch. A take that claimed its record before that returns it, as if it had taken it just
+ * before the removal; no take starting after {@code removeIf} returns gets a removed record.
  *
- * <p>One {@link ReentrantLock} guards the queue and the end state; {@code nonEmpty} is signalled when
- * records arrive or the buffer ends. Nothing blocks while holding the lock except the condition wait.
+ * <p>One {@link ReentrantLock} guards {@code head} changes, the queue and the end state; {@code nonEmpty}
+ * is signalled when records arrive or the buffer ends. Nothing blocks while holding the lock except the
+ * condition wait.
  *
  * @param <T> the record type
  */
 final class HandOff<T> {
 
-    /** A batch and the index of its next record. */
+    /** A batch and the index of its next record, claimed by atomic increments. */
     private static final class Batch<T> {
-        List<T> items;
-        int next;
+        private static final VarHandle NEXT;
+
+        static {
+            try {
+                NEXT = MethodHandles.lookup().findVarHandle(Batch.class, "next", int.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        /** An index past the end of any batch (a list has fewer than this many elements), far from overflow. */
+        private static final int CLOSED = Integer.MAX_VALUE / 2;
+
+        final List<T> items;
+        final int size;
+        /** Only incremented (or set to {@link #CLOSED}); a batch stays head only while takers can use it. */
+        private volatile int next;
 
         Batch(List<T> items) {
             this.items = items;
+            this.size = items.size();
+        }
+
+        /** The next record, or null if none is left. */
+        T claim() {
+            int i = (int) NEXT.getAndAdd(this, 1);
+            return i < size ? items.get(i) : null;
+        }
+
+        /** Stops all further claims and returns the index of the first record nobody claimed. */
+        int close() {
+            return Math.min(size, (int) NEXT.getAndSet(this, CLOSED));
+        }
+
+        int left() {
+            return Math.max(0, size - next);
         }
     }
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition nonEmpty = lock.newCondition();
+    /** The batch takers claim from; written under the lock, read without it. */
+    private volatile Batch<T> head;
+    /** The batches after {@link #head}; nobody claims from them yet. */
     private final ArrayDeque<Batch<T>> queue = new ArrayDeque<>();
+    /** How many records {@link #queue} holds; written under the lock, read without it. */
+    private volatile int queued;
     /** Set when the consumer stops: CLOSED, or the failure that stopped its thread. */
     private StreamException end;
     /** Whether {@link #end} is thrown before the buffered records are taken (true for CLOSED). */
     private boolean endNow;
-    /** Records not taken yet; written under the lock, read without it. */
-    private volatile int size;
 
     /**
      * Appends a batch and wakes waiting takers. The list must not change afterwards.
@@ -62,8 +103,15 @@ final class HandOff<T> {
             if (end != null) {
                 return;
             }
-            queue.addLast(new Batch<>(batch));
-            size = size + batch.size();
+            Batch<T> b = new Batch<>(batch);
+            Batch<T> h = head;
+            if (queue.isEmpty() && (h == null || h.left() == 0)) {
+                // A used-up head can be replaced: its index never goes back, so no take could succeed on it.
+                head = b;
+            } else {
+                queue.addLast(b);
+                queued = queued + b.size;
+            }
             nonEmpty.signalAll();
         } finally {
             lock.unlock();
@@ -74,33 +122,44 @@ final class HandOff<T> {
     void removeIf(Predicate<? super T> filter) {
         lock.lock();
         try {
-            int left = 0;
-            for (var it = queue.iterator(); it.hasNext(); ) {
-                Batch<T> b = it.next();
-                List<T> kept = new ArrayList<>(b.items.size() - b.next);
-                for (int i = b.next; i < b.items.size(); i++) {
-                    T item = b.items.get(i);
-                    if (!filter.test(item)) {
-                        kept.add(item);
-                    }
-                }
-                if (kept.isEmpty()) {
-                    it.remove();
-                } else {
-                    b.items = kept;
-                    b.next = 0;
-                    left += kept.size();
-                }
+            List<Batch<T>> kept = new ArrayList<>();
+            Batch<T> h = head;
+            if (h != null) {
+                keep(h.items, h.close(), filter, kept);
             }
-            size = left;
+            for (Batch<T> b : queue) {
+                keep(b.items, 0, filter, kept);
+            }
+            queue.clear();
+            int count = 0;
+            for (int i = 1; i < kept.size(); i++) {
+                queue.addLast(kept.get(i));
+                count += kept.get(i).size;
+            }
+            queued = count;
+            head = kept.isEmpty() ? null : kept.get(0);
         } finally {
             lock.unlock();
         }
     }
 
-    /** How many records are waiting; read without the lock. */
+    private static <T> void keep(List<T> items, int from, Predicate<? super T> filter, List<Batch<T>> kept) {
+        List<T> left = new ArrayList<>(items.size() - from);
+        for (int i = from; i < items.size(); i++) {
+            T item = items.get(i);
+            if (!filter.test(item)) {
+                left.add(item);
+            }
+        }
+        if (!left.isEmpty()) {
+            kept.add(new Batch<>(left));
+        }
+    }
+
+    /** How many records are waiting; read without the lock, so only about right while takers take. */
     int size() {
-        return size;
+        Batch<T> h = head;
+        return queued + (h == null ? 0 : h.left());
     }
 
     /**
@@ -113,20 +172,41 @@ final class HandOff<T> {
      *     records), or INTERRUPTED
      */
     T take(long deadlineNanos, boolean forever) {
+        Batch<T> h = head;
+        if (h != null) {
+            T item = h.claim();
+            if (item != null) {
+                return item;
+            }
+        }
+        return takeLocked(deadlineNanos, forever);
+    }
+
+    private T takeLocked(long deadlineNanos, boolean forever) {
         lock.lock();
         try {
             while (true) {
-                if (end != null && (endNow || queue.isEmpty())) {
+                if (end != null && endNow) {
                     throw new StreamException(end.kind(), end.getMessage(), end);
                 }
-                Batch<T> head = queue.peekFirst();
-                if (head != null) {
-                    T item = head.items.get(head.next++);
-                    if (head.next == head.items.size()) {
-                        queue.pollFirst();
+                Batch<T> h = head;
+                if (h != null) {
+                    T item = h.claim();
+                    if (item != null) {
+                        return item;
                     }
-                    size = size - 1;
-                    return item;
+                    // Used up: move on (or leave no head, so that takers come here instead of claiming).
+                    Batch<T> next = queue.pollFirst();
+                    if (next != null) {
+                        queued = queued - next.size;
+                    }
+                    head = next;
+                    if (next != null) {
+                        continue;
+                    }
+                }
+                if (end != null) {
+                    throw new StreamException(end.kind(), end.getMessage(), end);
                 }
                 if (forever) {
                     nonEmpty.await();
@@ -156,8 +236,13 @@ final class HandOff<T> {
                 end = error;
                 endNow = now;
                 if (now) {
+                    Batch<T> h = head;
+                    if (h != null) {
+                        h.close();
+                    }
+                    head = null;
                     queue.clear();
-                    size = 0;
+                    queued = 0;
                 }
             }
             nonEmpty.signalAll();

@@ -61,9 +61,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * fetching, {@code poll}, and append the records to the {@link HandOff}, one list per partition as
  * kafka-clients returns it. Rebalance callbacks run on the poller inside {@code poll}.
  * <ul>
- *   <li>Application threads take records from the hand-off ({@link #next()}, {@link #poll}), which has
- *       its own lock, and turn them into messages themselves, so the poller only fetches; they never
- *       touch the Kafka consumer.</li>
+ *   <li>Application threads take records from the hand-off ({@link #next()}, {@link #poll}; an atomic
+ *       increment per record, its lock only between batches) and turn them into messages themselves, so
+ *       the poller only fetches; they never touch the Kafka consumer.</li>
  *   <li>Everything else an application thread asks ({@code seek}, {@code rewind}, {@code assign},
  *       {@code unassign}, {@link #assignment()}) is a {@link Command} queued for the poller, followed by
  *       {@code wakeup()} so the poller leaves {@code poll} at once; the caller blocks on the command's
