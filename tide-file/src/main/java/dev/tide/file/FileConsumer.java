@@ -52,6 +52,7 @@ final class FileConsumer implements Consumer {
     private final boolean live;
     private final long pollMaxNanos;
     private final MessageQueue queue;
+    private final int prefetch;
     private final CommitStore commits;
     private final FileGroup group;
     private final ReentrantLock lock = new ReentrantLock();
@@ -71,6 +72,7 @@ final class FileConsumer implements Consumer {
         this.live = live;
         this.pollMaxNanos = pollMaxNanos;
         this.queue = new MessageQueue(prefetch);
+        this.prefetch = prefetch;
         this.commits = commits;
         this.group = group;
     }
@@ -157,7 +159,7 @@ final class FileConsumer implements Consumer {
 
     private void startOwn(StreamReset reset) {
         InitialPosition p = initial(reset);
-        reader = new ReaderTask(file, p.start(), p.gates(), keyNames, live, pollMaxNanos, sink()).start();
+        reader = new ReaderTask(file, p.start(), p.gates(), keyNames, live, pollMaxNanos, sink(), prefetch).start();
     }
 
     private ReaderTask.Sink sink() {
@@ -165,6 +167,11 @@ final class FileConsumer implements Consumer {
             @Override
             public boolean deliver(FileMessage m) {
                 return queue.put(m);
+            }
+
+            @Override
+            public int deliverAll(FileMessage[] ms, int n) {
+                return queue.putAll(ms, n) ? n : 0;
             }
 
             @Override
@@ -240,7 +247,7 @@ final class FileConsumer implements Consumer {
 
     @Override
     public Message next() {
-        return taken(queue.take(-1).orElseThrow());
+        return taken(queue.take(-1));
     }
 
     @Override
@@ -254,7 +261,7 @@ final class FileConsumer implements Consumer {
         } catch (ArithmeticException e) {
             nanos = Long.MAX_VALUE;
         }
-        return queue.take(nanos).map(this::taken);
+        return Optional.ofNullable(queue.take(nanos)).map(this::taken);
     }
 
     private Message taken(FileMessage m) {
@@ -359,7 +366,8 @@ final class FileConsumer implements Consumer {
                 }
             }
             g.recompute();
-            return new ReaderTask(file, start, g, keyNames, live, pollMaxNanos, group != null ? group : sink());
+            return group != null ? new ReaderTask(file, start, g, keyNames, live, pollMaxNanos, group)
+                    : new ReaderTask(file, start, g, keyNames, live, pollMaxNanos, sink(), prefetch);
         });
     }
 

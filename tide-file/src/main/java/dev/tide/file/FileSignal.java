@@ -7,21 +7,17 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * "The file may have grown": a version number the file's writer in this process bumps after each
  * write, and readers wait on. Readers also wake on a timeout to look for other processes' writes.
- * Thread-safe; the lock guards only the number.
+ * Thread-safe; the number is volatile (a reader looks at it before every frame), the lock only pairs
+ * bumps with waits.
  */
 final class FileSignal {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    private long version;
+    private volatile long version;
 
     long version() {
-        lock.lock();
-        try {
-            return version;
-        } finally {
-            lock.unlock();
-        }
+        return version;
     }
 
     void bump() {

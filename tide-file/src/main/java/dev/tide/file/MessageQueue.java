@@ -24,6 +24,7 @@ final class MessageQueue {
     private StreamException terminal;
     private StreamException closed;
     private boolean refusePuts;
+    private boolean putWaiting;
 
     MessageQueue(int capacity) {
         this.capacity = Math.max(1, capacity);
@@ -37,10 +38,7 @@ final class MessageQueue {
     boolean put(FileMessage m) {
         lock.lock();
         try {
-            while (items.size() >= capacity && closed == null && !refusePuts) {
-                notFull.awaitUninterruptibly();
-            }
-            if (closed != null || refusePuts) {
+            if (!awaitRoom()) {
                 return false;
             }
             items.addLast(m);
@@ -49,6 +47,37 @@ final class MessageQueue {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Adds messages in order, taking the lock and waking a taker once for all of them; blocks while the
+     * queue is full (then it may hold up to {@code n - 1} messages more than its capacity).
+     *
+     * @return false, having added none, if the queue is closed or puts are refused
+     */
+    boolean putAll(FileMessage[] ms, int n) {
+        lock.lock();
+        try {
+            if (!awaitRoom()) {
+                return false;
+            }
+            for (int i = 0; i < n; i++) {
+                items.addLast(ms[i]);
+            }
+            notEmpty.signalAll();
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Under the lock: waits while full; false if puts are refused. */
+    private boolean awaitRoom() {
+        while (items.size() >= capacity && closed == null && !refusePuts) {
+            putWaiting = true;
+            notFull.awaitUninterruptibly();
+        }
+        return closed == null && !refusePuts;
     }
 
     /** Puts messages in front, in order (messages taken over from another group member). */
@@ -102,10 +131,10 @@ final class MessageQueue {
      * Takes the next message.
      *
      * @param nanos how long to wait; negative waits as long as it takes
-     * @return the message, or empty if none came in time
+     * @return the message, or null if none came in time
      * @throws StreamException the terminal exception once the queue is drained, CLOSED after close
      */
-    Optional<FileMessage> take(long nanos) {
+    FileMessage take(long nanos) {
         lock.lock();
         try {
             long left = nanos;
@@ -115,14 +144,17 @@ final class MessageQueue {
                 }
                 FileMessage m = items.pollFirst();
                 if (m != null) {
-                    notFull.signal();
-                    return Optional.of(m);
+                    if (putWaiting && items.size() <= capacity / 2) {
+                        putWaiting = false; // wake the reader once there is room for a good batch
+                        notFull.signal();
+                    }
+                    return m;
                 }
                 if (terminal != null) {
                     throw new StreamException(terminal.kind(), terminal.getMessage(), terminal.getCause());
                 }
                 if (nanos >= 0 && left <= 0) {
-                    return Optional.empty();
+                    return null;
                 }
                 try {
                     if (nanos < 0) {
@@ -146,6 +178,7 @@ final class MessageQueue {
             List<FileMessage> out = new ArrayList<>(items);
             items.clear();
             terminal = null;
+            putWaiting = false;
             notFull.signalAll();
             return out;
         } finally {

@@ -212,19 +212,36 @@ final class SsReader {
     }
 
     private void readFrame() throws IOException, Eof {
-        readMsg(scratch, 0, 1);
-        int keyLen = scratch[0] & 0xFF;
-        if (keyLen > Layout.MAX_KEY) {
-            throw new SsFormatException(frameStart, "stream key length " + keyLen + " exceeds 249");
+        long len;
+        int at = (int) (pos - winStart);
+        int keyLen;
+        if (pos >= winStart && at < winLen && (keyLen = win[at] & 0xFF) <= Layout.MAX_KEY
+                && at + 29 + keyLen <= winLen && 29 + keyLen <= interval - pos % interval) {
+            // the usual case: the whole header is in the window and no beacon cuts it; read it in place
+            System.arraycopy(win, at + 1, keyScratch, 0, keyLen);
+            key = key(keyLen, pos + 1);
+            int h = at + 1 + keyLen;
+            shard = Bytes.getLong(win, h);
+            seq = Bytes.getLong(win, h + 8);
+            timestamp = Bytes.getLong(win, h + 16);
+            len = Bytes.getInt(win, h + 24) & 0xFFFFFFFFL;
+            pos += 29 + keyLen;
+            frameBytes += 29 + keyLen;
+        } else {
+            readMsg(scratch, 0, 1);
+            keyLen = scratch[0] & 0xFF;
+            if (keyLen > Layout.MAX_KEY) {
+                throw new SsFormatException(frameStart, "stream key length " + keyLen + " exceeds 249");
+            }
+            long keyAt = pos;
+            readMsg(keyScratch, 0, keyLen);
+            key = key(keyLen, keyAt);
+            readMsg(scratch, 0, 28);
+            shard = Bytes.getLong(scratch, 0);
+            seq = Bytes.getLong(scratch, 8);
+            timestamp = Bytes.getLong(scratch, 16);
+            len = Bytes.getInt(scratch, 24) & 0xFFFFFFFFL;
         }
-        long keyAt = pos;
-        readMsg(keyScratch, 0, keyLen);
-        key = key(keyLen, keyAt);
-        readMsg(scratch, 0, 28);
-        shard = Bytes.getLong(scratch, 0);
-        seq = Bytes.getLong(scratch, 8);
-        timestamp = Bytes.getLong(scratch, 16);
-        long len = Bytes.getInt(scratch, 24) & 0xFFFFFFFFL;
         if (timestamp < 0 || timestamp > Layout.MAX_TIMESTAMP_MS) {
             throw new SsFormatException(frameStart, "timestamp " + Long.toUnsignedString(timestamp)
                     + " ms of the frame is outside 1970..9999");
