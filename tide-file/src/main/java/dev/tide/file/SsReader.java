@@ -51,6 +51,7 @@ final class SsReader {
     private FileHeader header;
     private int interval;
 
+    private int windowSize = WINDOW;
     private byte[] win = NO_BYTES;
     private long winStart;
     private int winLen;
@@ -367,7 +368,7 @@ final class SsReader {
         if (win.length > 0 && p >= winStart && p <= winStart + winLen && p + n <= winStart + win.length) {
             winLen += src.read(winStart + winLen, win, winLen, win.length - winLen);
         } else {
-            byte[] w = new byte[Math.max(WINDOW, n)];
+            byte[] w = new byte[Math.max(windowSize, n)];
             int got = src.read(p, w, 0, w.length);
             win = w;
             winStart = p;
@@ -516,6 +517,14 @@ final class SsReader {
         } catch (Eof e) {
             return null;
         }
+    }
+
+    /**
+     * Reads small windows (a few KiB) from now on, for a survey that visits many beacons far apart, or
+     * the usual large ones again.
+     */
+    void smallWindows(boolean small) {
+        windowSize = small ? 4096 : WINDOW;
     }
 
     /** The current size of the bytes read. */

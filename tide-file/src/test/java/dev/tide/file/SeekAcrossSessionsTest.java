@@ -1,0 +1,158 @@
+package dev.tide.file;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tide.ConnectOptions;
+import dev.tide.Consumer;
+import dev.tide.ConsumerOptions;
+import dev.tide.Message;
+import dev.tide.Producer;
+import dev.tide.ProducerOptions;
+import dev.tide.SeqNo;
+import dev.tide.SeqPos;
+import dev.tide.ShardId;
+import dev.tide.StreamException;
+import dev.tide.StreamKey;
+import dev.tide.StreamReset;
+import dev.tide.Streamer;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Seek and rewind without {@code assign} on a stream with several shards, in a file written by several
+ * sessions: beacon markers list only the streams of their own session, so a shard written only in an
+ * earlier session has no marker in the later beacons.
+ */
+class SeekAcrossSessionsTest {
+
+    private static final StreamKey A = StreamKey.of("a");
+
+    @TempDir
+    Path dir;
+
+    /** A clock that moves one millisecond per reading. */
+    private static final class Ticking extends Clock {
+        final AtomicLong ms;
+
+        Ticking(long start) {
+            ms = new AtomicLong(start);
+        }
+
+        @Override
+        public long millis() {
+            return ms.getAndIncrement();
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(millis());
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+    }
+
+    private Streamer connect(Path file, Clock clock) {
+        return Streamer.connect("file://" + file + "/a", ConnectOptions.defaults()
+                .with(FileOptions.CREATE, FileOptions.CreateMode.IF_MISSING)
+                .with(FileOptions.BEACON_INTERVAL, 64 * 1024)
+                .with(FileOptions.CLOCK, clock));
+    }
+
+    /** Session 1: shard 1 seqs 1..200 (ts 1000..), shard 0 seqs 1..10; session 2: shard 0 seqs 11..400. */
+    private Path write() {
+        Path file = dir.resolve("sessions.ss");
+        try (Streamer s = connect(file, new Ticking(1_000_000))) {
+            Producer p = s.producer(A, ProducerOptions.defaults());
+            for (int i = 1; i <= 200; i++) {
+                p.send(A, ShardId.of(1), ("one-" + i + "-" + "y".repeat(1000)).getBytes());
+                if (i % 20 == 0) {
+                    p.send(A, ("zero-" + i / 20).getBytes());
+                }
+            }
+            p.flush();
+        }
+        try (Streamer s = connect(file, new Ticking(2_000_000))) {
+            Producer p = s.producer(A, ProducerOptions.defaults());
+            for (int i = 11; i <= 400; i++) {
+                p.send(A, ("zero-" + i + "-" + "z".repeat(1000)).getBytes());
+            }
+            p.flush();
+        }
+        return file;
+    }
+
+    private static List<String> readToEnd(Consumer c) {
+        List<String> out = new ArrayList<>();
+        assertThatThrownBy(() -> {
+            while (true) {
+                Message m = c.next();
+                out.add(m.shard().id() + "/" + m.seq().value());
+            }
+        }).isInstanceOfSatisfying(StreamException.class, e -> assertThat(e.kind()).isEqualTo(StreamException.Kind.ENDED));
+        return out;
+    }
+
+    private static List<String> expected(int shard, long from, long to) {
+        List<String> out = new ArrayList<>();
+        for (long i = from; i <= to; i++) {
+            out.add(shard + "/" + i);
+        }
+        return out;
+    }
+
+    @Test
+    void rewindFindsTheFirstMessageOfEveryShardWrittenInAnEarlierSession() {
+        Path file = write();
+        try (Streamer s = connect(file, Clock.systemUTC());
+                Consumer c = s.consumer(List.of(A), ConsumerOptions.realTime().reset(StreamReset.EARLIEST)
+                        .with(FileOptions.LIVE, false))) {
+            c.rewind(SeqPos.at(SeqNo.of(150)));
+            List<String> read = readToEnd(c);
+            assertThat(read.stream().filter(x -> x.startsWith("1/")).toList())
+                    .containsExactlyElementsOf(expected(1, 150, 200));
+            assertThat(read.stream().filter(x -> x.startsWith("0/")).toList())
+                    .containsExactlyElementsOf(expected(0, 150, 400));
+        }
+    }
+
+    @Test
+    void seekFindsTheFirstMessageOfEveryShardWrittenInAnEarlierSession() {
+        Path file = write();
+        try (Streamer s = connect(file, Clock.systemUTC());
+                Consumer all = s.consumer(List.of(A), ConsumerOptions.realTime().reset(StreamReset.EARLIEST)
+                        .with(FileOptions.LIVE, false));
+                Consumer c = s.consumer(List.of(A), ConsumerOptions.realTime().reset(StreamReset.EARLIEST)
+                        .with(FileOptions.LIVE, false))) {
+            List<Message> everything = new ArrayList<>();
+            assertThatThrownBy(() -> {
+                while (true) {
+                    everything.add(all.next());
+                }
+            }).isInstanceOf(StreamException.class);
+            Instant t = everything.stream().filter(m -> m.shard().id() == 1 && m.seq().value() == 150)
+                    .findFirst().orElseThrow().timestamp();
+            List<String> expected = everything.stream().filter(m -> !m.timestamp().isBefore(t))
+                    .map(m -> m.shard().id() + "/" + m.seq().value()).toList();
+            assertThat(expected).contains("1/150", "1/200", "0/400").doesNotContain("1/149");
+            c.seek(t);
+            assertThat(readToEnd(c)).containsExactlyElementsOf(expected);
+        }
+    }
+}
