@@ -18,6 +18,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -312,7 +313,11 @@ final class FileWriter {
     private void wakeWriter() {
         if (writerIdle) {
             writerIdle = false;
-            work.signal();
+            if (lingering) {
+                LockSupport.unpark(thread);
+            } else {
+                work.signal();
+            }
         }
     }
 
@@ -549,18 +554,22 @@ final class FileWriter {
      * last batch was small) is written at once.
      */
     private void linger() {
-        long left = LINGER_NANOS;
         lingering = true;
         writerIdle = true;
-        while (!urgent && !closing && left > 0) {
-            try {
-                left = work.awaitNanos(left);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt(); // nobody interrupts this thread; keep the flag and go on
+        long deadline = System.nanoTime() + LINGER_NANOS;
+        while (!urgent && !closing) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
                 break;
             }
+            // parked without the lock, not in a condition wait: when the time is up, a condition wait
+            // would queue for the lock behind a sender and cost that sender a wake-up; this spins for it
+            lock.unlock();
+            LockSupport.parkNanos(this, left);
+            lockBriefly();
         }
         lingering = false;
+        writerIdle = false;
     }
 
     /**
