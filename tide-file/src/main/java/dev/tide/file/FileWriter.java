@@ -26,15 +26,17 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Design: double buffering. A sending thread takes {@link #lock} once, gives the message its
  * sequence number (a primitive counter in the stream's {@link Stream} handle, which producers keep)
- * and timestamp, encodes its frame (with any beacon) straight into the {@link #filling} batch and
- * records the future and the receipt it will complete with; the send order is the order in which
- * senders take the lock, so the file's order is the send order. The writer thread takes the filling
- * batch as soon as it has something and it is free, puts an empty one in its place, and outside the
- * lock writes the taken batch to the file with one positional write, then completes that batch's
- * receipts in one pass — outside every lock, so a receipt callback may send, flush or close. While it
- * writes, senders fill the other batch: writes coalesce by themselves. A sender that finds the filling
- * batch full ({@link #BATCH_BYTES}) while the writer still holds the other waits (backpressure;
- * nothing is dropped). The writer thread is woken only when it is idle, not on every send.
+ * and timestamp, encodes its frame (with any beacon; the payload CRC is computed before taking the
+ * lock) straight into the {@link #filling} batch and records its receipt future, which carries the
+ * seq and timestamp; the send order is the order in which senders take the lock, so the file's order
+ * is the send order. The writer thread takes the filling batch, puts an empty one in its place, and
+ * outside the lock writes the taken batch to the file with one positional write, then completes that
+ * batch's receipts in one pass — outside every lock, so a receipt callback may send, flush or close.
+ * While it writes, senders fill the other batch. A sender that finds the filling batch full
+ * ({@link #BATCH_BYTES}) while the writer still holds the other waits (backpressure; nothing is
+ * dropped). When to take the batch: at once after a quiet spell (a sender wakes the idle writer for
+ * the first frame); while senders stream, after lingering ({@link #linger}), so that no sender pays
+ * for waking it; at once for a flush, a close or a sender waiting for room.
  *
  * <p>The writer thread itself never waits for the writer: a {@link #flush()}, {@link #close()} or a
  * backpressured send made by a receipt callback writes the filling batch inline instead (its receipts
