@@ -64,6 +64,49 @@ class FileWriterTest {
         return f.orTimeout(PATIENCE.toSeconds(), TimeUnit.SECONDS).join();
     }
 
+    /**
+     * The writer thread computes the payload checksums and the beacons' running checksums of whole batches
+     * (placeholders until then): a file streamed by several threads to several streams and shards, with
+     * 1 KiB beacons cutting frames everywhere and receipt callbacks that flush (batches written inline),
+     * is byte for byte what the plain encoder writes for the same frames.
+     */
+    @Test
+    void checksumsComputedByTheWriterThreadGiveTheSameBytesAsThePlainEncoder() throws Exception {
+        Path file = dir.resolve("checksums.ss");
+        try (Streamer s = connect(file, ConnectOptions.defaults().with(FileOptions.BEACON_INTERVAL, 1024))) {
+            List<Thread> threads = new ArrayList<>();
+            for (int t = 0; t < 3; t++) {
+                int id = t;
+                threads.add(Thread.ofVirtual().start(() -> {
+                    Producer p = s.producer(ProducerOptions.defaults());
+                    List<CompletableFuture<Receipt>> receipts = new ArrayList<>();
+                    for (int i = 0; i < 3000; i++) {
+                        byte[] payload = ("t" + id + "-" + i + "-" + "y".repeat((i * 31 + id * 7) % 700))
+                                .getBytes(StandardCharsets.US_ASCII);
+                        CompletableFuture<Receipt> f = p.send(StreamKey.of("k" + (i % 4)), ShardId.of(i % 3), payload);
+                        if (i % 500 == 499) {
+                            f = f.thenApply(r -> {
+                                p.flush();
+                                return r;
+                            });
+                        }
+                        receipts.add(f);
+                    }
+                    receipts.forEach(FileWriterTest::await);
+                }));
+            }
+            for (Thread t : threads) {
+                t.join();
+            }
+        }
+        byte[] bytes = Files.readAllBytes(file);
+        assertThat(Vectors.encode(Vectors.header(bytes), Vectors.frames(bytes))).isEqualTo(bytes);
+        Verifier.Report report = Verifier.verify(ByteSource.of(bytes));
+        assertThat(report.verdict()).isEqualTo(Verifier.Verdict.CLEAN);
+        assertThat(report.warnings()).isEmpty();
+        assertThat(report.messages()).isEqualTo(9000);
+    }
+
     @Test
     void aFailedWriteFailsItsReceiptsAndEveryLaterSendAndNothingIsWrittenAtAStaleOffset() throws Exception {
         Path file = dir.resolve("fail.ss");
