@@ -20,7 +20,10 @@ import java.util.List;
  *       earliest of the bounds of every shard of the key that a beacon lists: a beacon lists only the
  *       streams of its own writing session, so a shard written only in an earlier session has no
  *       marker in later beacons and they cannot vouch for it. Finding the shards reads every beacon
- *       (a few KiB each; ~1,000 for 1 GiB with 1 MiB beacons).</li>
+ *       (a few KiB each; ~1,000 for 1 GiB with 1 MiB beacons). A shard that no beacon lists at all
+ *       (written only in a session that ended before a beacon listed it) cannot be found that way: the
+ *       frames before that bound are read for a message of such a shard at or after the target, so
+ *       a key-wide bound costs reading the file up to it (a per-shard bound does not).</li>
  * </ul>
  * This relies on sequence numbers and (largest-so-far) timestamps growing along the file for each
  * stream, as every writer of the format produces them. Not thread-safe; uses the given reader.
@@ -89,12 +92,39 @@ final class Survey {
         if (shard != null) {
             return search(r, key, shard, bySeq, target);
         }
+        java.util.Set<Long> listed = shardsOf(r, key);
         long bound = Long.MAX_VALUE;
-        for (long s : shardsOf(r, key)) {
+        for (long s : listed) {
             bound = Math.min(bound, search(r, key, s, bySeq, target));
         }
-        // no beacon lists the key: its frames lie where no beacon follows them in their session
-        return bound == Long.MAX_VALUE ? Layout.HEADER_SIZE : bound;
+        if (bound == Long.MAX_VALUE) {
+            return Layout.HEADER_SIZE; // no beacon lists the key: read it all
+        }
+        return unlisted(r, key, listed, bySeq, target, bound);
+    }
+
+    /**
+     * A shard of {@code key} that no beacon lists (written only in a writing session too short for a
+     * beacon to list it) may have a message at or after the target before {@code bound}: the beacons
+     * cannot prove it absent, so this reads the frames before the bound and returns the beacon boundary
+     * (or 128) at or before the first such message, or {@code bound} if there is none.
+     */
+    private static long unlisted(SsReader r, String key, java.util.Set<Long> listed, boolean bySeq, long target,
+            long bound) throws IOException {
+        if (bound <= Layout.HEADER_SIZE) {
+            return bound;
+        }
+        int interval = r.interval();
+        r.position(Layout.HEADER_SIZE);
+        while (r.next() == SsReader.Status.FRAME && r.frameStart() < bound) {
+            if (!listed.contains(r.shard()) && r.key().equals(key)) {
+                boolean at = bySeq ? Long.compareUnsigned(r.seq(), target) >= 0 : r.timestamp() >= target;
+                if (at) {
+                    return Math.max(Layout.HEADER_SIZE, r.frameStart() / interval * interval);
+                }
+            }
+        }
+        return bound;
     }
 
     /** The shards of {@code key} that some beacon's markers list. */

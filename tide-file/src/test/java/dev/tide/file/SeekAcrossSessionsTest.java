@@ -16,6 +16,8 @@ import dev.tide.StreamException;
 import dev.tide.StreamKey;
 import dev.tide.StreamReset;
 import dev.tide.Streamer;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -151,6 +153,87 @@ class SeekAcrossSessionsTest {
             List<String> expected = everything.stream().filter(m -> !m.timestamp().isBefore(t))
                     .map(m -> m.shard().id() + "/" + m.seq().value()).toList();
             assertThat(expected).contains("1/150", "1/200", "0/400").doesNotContain("1/149");
+            c.seek(t);
+            assertThat(readToEnd(c)).containsExactlyElementsOf(expected);
+        }
+    }
+
+    /**
+     * Session 1: shard 0 seqs 1..100 (ts 1,000,000..); session 2, shorter than a beacon interval: shard 2
+     * seqs 1..250 (ts 1,200,000..), which no beacon lists; session 3: shard 0 seqs 101..400
+     * (ts 1,100,000..: each shard's timestamps grow along the file).
+     */
+    private Path writeShortSession() throws IOException {
+        Path file = dir.resolve("short.ss");
+        try (Streamer s = connect(file, new Ticking(1_000_000))) {
+            Producer p = s.producer(A, ProducerOptions.defaults());
+            for (int i = 1; i <= 100; i++) {
+                p.send(A, ("zero-" + i + "-" + "y".repeat(1000)).getBytes());
+            }
+            p.flush();
+        }
+        try (Streamer s = connect(file, new Ticking(1_200_000))) {
+            Producer p = s.producer(A, ProducerOptions.defaults());
+            for (int i = 1; i <= 250; i++) {
+                p.send(A, ShardId.of(2), ("two-" + i).getBytes());
+            }
+            p.flush();
+        }
+        try (Streamer s = connect(file, new Ticking(1_100_000))) {
+            Producer p = s.producer(A, ProducerOptions.defaults());
+            for (int i = 101; i <= 400; i++) {
+                p.send(A, ("zero-" + i + "-" + "z".repeat(1000)).getBytes());
+            }
+            p.flush();
+        }
+        SsReader r = new SsReader(ByteSource.of(Files.readAllBytes(file)));
+        r.readHeader();
+        for (long b = r.interval(); b < r.sourceSize(); b += r.interval()) {
+            assertThat(r.beaconAt(b).markers()).as("beacon at %d", b).allSatisfy(m -> assertThat(m.shard()).isZero());
+        }
+        return file;
+    }
+
+    private List<Message> readAll(Streamer s) {
+        try (Consumer all = s.consumer(List.of(A), ConsumerOptions.realTime().reset(StreamReset.EARLIEST)
+                .with(FileOptions.LIVE, false))) {
+            List<Message> everything = new ArrayList<>();
+            assertThatThrownBy(() -> {
+                while (true) {
+                    everything.add(all.next());
+                }
+            }).isInstanceOf(StreamException.class);
+            return everything;
+        }
+    }
+
+    @Test
+    void rewindFindsAShardThatNoBeaconLists() throws IOException {
+        Path file = writeShortSession();
+        try (Streamer s = connect(file, Clock.systemUTC());
+                Consumer c = s.consumer(List.of(A), ConsumerOptions.realTime().reset(StreamReset.EARLIEST)
+                        .with(FileOptions.LIVE, false))) {
+            c.rewind(SeqPos.at(SeqNo.of(200)));
+            List<String> read = readToEnd(c);
+            assertThat(read.stream().filter(x -> x.startsWith("2/")).toList())
+                    .containsExactlyElementsOf(expected(2, 200, 250));
+            assertThat(read.stream().filter(x -> x.startsWith("0/")).toList())
+                    .containsExactlyElementsOf(expected(0, 200, 400));
+        }
+    }
+
+    @Test
+    void seekFindsAShardThatNoBeaconLists() throws IOException {
+        Path file = writeShortSession();
+        try (Streamer s = connect(file, Clock.systemUTC());
+                Consumer c = s.consumer(List.of(A), ConsumerOptions.realTime().reset(StreamReset.EARLIEST)
+                        .with(FileOptions.LIVE, false))) {
+            List<Message> everything = readAll(s);
+            Instant t = everything.stream().filter(m -> m.shard().id() == 0 && m.seq().value() == 250)
+                    .findFirst().orElseThrow().timestamp();
+            List<String> expected = everything.stream().filter(m -> !m.timestamp().isBefore(t))
+                    .map(m -> m.shard().id() + "/" + m.seq().value()).toList();
+            assertThat(expected).contains("2/1", "2/250", "0/250", "0/400").doesNotContain("0/249");
             c.seek(t);
             assertThat(readToEnd(c)).containsExactlyElementsOf(expected);
         }
