@@ -4,7 +4,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,68 +40,6 @@ final class SsEncoder {
 
         State(StreamShard stream) {
             this.stream = stream;
-        }
-    }
-
-    /**
-     * Checksums left for later: the frames appended by {@link #appendDeferred} carry a placeholder
-     * checksum, and the beacons after them placeholder running checksums; {@link #patch} computes and
-     * writes them all, in file order, into the buffer they were appended to. This lets a writer compute
-     * the checksums on its writing thread instead of its senders'. The running checksums of the states
-     * involved are then advanced by {@link #patch} alone (on one thread, in file order), never by the
-     * encoder. Not thread-safe.
-     */
-    static final class Checksums {
-        /** Per entry: a frame's payload position; a known checksum; a marker's checksum position. */
-        private int[] pos = new int[1024];
-        /** Per entry: a frame's payload length (≥ 0), or {@link #KNOWN} or {@link #MARKER}. */
-        private int[] len = new int[1024];
-        private State[] states = new State[1024];
-        private int count;
-
-        private static final int KNOWN = -1;
-        private static final int MARKER = -2;
-
-        private void add(int p, int l, State st) {
-            if (count == pos.length) {
-                pos = Arrays.copyOf(pos, count * 2);
-                len = Arrays.copyOf(len, count * 2);
-                states = Arrays.copyOf(states, count * 2);
-            }
-            pos[count] = p;
-            len[count] = l;
-            states[count++] = st;
-        }
-
-        /**
-         * Computes every frame's checksum from its payload in {@code a} and writes it after the payload,
-         * advancing the running checksums, and writes each marker's running checksum where it goes.
-         */
-        void patch(byte[] a) {
-            for (int i = 0, n = count; i < n; i++) {
-                State st = states[i];
-                int l = len[i];
-                int p = pos[i];
-                if (l == MARKER) {
-                    a[p] = (byte) (st.crc >>> 8);
-                    a[p + 1] = (byte) st.crc;
-                    continue;
-                }
-                int checksum;
-                if (l == KNOWN) {
-                    checksum = p;
-                } else {
-                    checksum = Crc16.of(a, p, l);
-                    a[p + l] = (byte) (checksum >>> 8);
-                    a[p + l + 1] = (byte) checksum;
-                }
-                st.crc = Crc16.update(Crc16.update(st.crc, checksum >>> 8), checksum & 0xFF);
-            }
-        }
-
-        void clear() {
-            Arrays.fill(states, 0, count, null);
-            count = 0;
         }
     }
 
@@ -193,23 +130,6 @@ final class SsEncoder {
      * @param checksum {@code Crc16.of(payload, off, len)}
      */
     void append(Bytes out, State st, long seq, long ts, byte[] payload, int off, int len, int checksum) {
-        append(out, st, seq, ts, payload, off, len, checksum, null);
-    }
-
-    /**
-     * Appends one frame with a placeholder checksum, and placeholder running checksums in the beacons
-     * it brings, all recorded in {@code later} for {@link Checksums#patch} (a frame split by a beacon
-     * gets its checksum now, as its payload is not in one piece). Every frame and beacon of an encoder
-     * that defers must be deferred into the {@link Checksums} of the buffer it goes to, and each
-     * buffer's checksums patched in file order.
-     */
-    void appendDeferred(Bytes out, State st, long seq, long ts, byte[] payload, int off, int len,
-            Checksums later) {
-        append(out, st, seq, ts, payload, off, len, -1, later);
-    }
-
-    private void append(Bytes out, State st, long seq, long ts, byte[] payload, int off, int len, int checksum,
-            Checksums later) {
         StreamShard stream = st.stream;
         byte[] key = stream.keyBytes();
         if (!st.active) {
@@ -224,23 +144,14 @@ final class SsEncoder {
         if (Long.compareUnsigned(ts, st.ts) > 0) {
             st.ts = ts;
         }
+        st.crc = Crc16.update(Crc16.update(st.crc, checksum >>> 8), checksum & 0xFF);
+
         long size = Layout.frameSize(key.length, len);
         long room = interval - offset % interval;
         if (size < room) {
-            int at = writeFrame(out, key, stream.shard(), seq, ts, payload, off, len, checksum);
-            if (later != null) {
-                later.add(at, len, st);
-            } else {
-                st.crc = Crc16.update(Crc16.update(st.crc, checksum >>> 8), checksum & 0xFF);
-            }
+            writeFrame(out, key, stream.shard(), seq, ts, payload, off, len, checksum);
             offset += size;
             return;
-        }
-        if (later != null) {
-            checksum = Crc16.of(payload, off, len); // split by a beacon: not in one piece later
-            later.add(checksum, Checksums.KNOWN, st);
-        } else {
-            st.crc = Crc16.update(Crc16.update(st.crc, checksum >>> 8), checksum & 0xFF);
         }
         frame.clear();
         writeFrame(frame, key, stream.shard(), seq, ts, payload, off, len, checksum);
@@ -253,7 +164,7 @@ final class SsEncoder {
             pos += chunk;
             offset += chunk;
             if (offset % interval == 0) {
-                writeBeacon(out, total - pos, later);
+                writeBeacon(out, total - pos);
             }
         }
     }
@@ -311,8 +222,7 @@ final class SsEncoder {
         return size;
     }
 
-    /** Writes a frame in one piece; returns where its payload starts in {@code out}. */
-    private static int writeFrame(Bytes out, byte[] key, long shard, long seq, long ts, byte[] payload, int off,
+    private static void writeFrame(Bytes out, byte[] key, long shard, long seq, long ts, byte[] payload, int off,
             int len, int checksum) {
         int size = key.length + len + Layout.FRAME_OVERHEAD;
         int p = out.reserve(size);
@@ -326,15 +236,13 @@ final class SsEncoder {
         INT.set(a, p + 24, len);
         p += 28;
         System.arraycopy(payload, off, a, p, len);
-        int at = p;
         p += len;
         a[p] = (byte) (checksum >>> 8);
         a[p + 1] = (byte) checksum;
         a[p + 2] = (byte) Layout.CR;
-        return at;
     }
 
-    private void writeBeacon(Bytes out, int remaining, Checksums later) {
+    private void writeBeacon(Bytes out, int remaining) {
         int n = states.size();
         int take = Math.min(n, markersPerBeacon);
         out.put(Layout.CR).putInt(remaining).put(take);
@@ -347,11 +255,7 @@ final class SsEncoder {
                 byte[] key = e.getKey().keyBytes();
                 State st = e.getValue();
                 out.put(key.length).put(key, 0, key.length).putLong(e.getKey().shard()).putLong(st.seq)
-                        .putLong(st.ts);
-                if (later != null) {
-                    later.add(out.length(), Checksums.MARKER, st);
-                }
-                out.putShort(later != null ? 0 : st.crc);
+                        .putLong(st.ts).putShort(st.crc);
                 size += key.length + Layout.MARKER_OVERHEAD;
             }
             markersWritten += take;
