@@ -15,7 +15,8 @@ import java.nio.ByteOrder;
  * register that byte value {@code v} followed by {@code k} zero bytes leaves (from a zero register). Only
  * the first two of the eight bytes meet the 16-bit register. The eight bytes are read as one big-endian
  * {@code long}, and the tables are one {@code int} array whose length the compiler knows, so a step is
- * one load from the input and eight table loads without bounds checks. This is every payload's
+ * one load from the input and eight table loads without bounds checks; a remainder of four to seven
+ * bytes takes one more such step over four bytes (the first four tables). This is every payload's
  * checksum on both the write and the read path; it is about four times as fast as the same slicing
  * with a byte load and a bounds-checked {@code char} table per byte, and ten times the byte-at-a-time
  * loop, whose every step waits for the previous one.
@@ -29,6 +30,7 @@ final class Crc16 {
     private static final char[] TABLE = table();
     private static final int[] SLICES = slices();
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
 
     private Crc16() {
     }
@@ -77,6 +79,12 @@ final class Crc16 {
                     ^ t[5 * 256 + (int) ((w >>> 40) & 0xFF)] ^ t[4 * 256 + (int) ((w >>> 32) & 0xFF)]
                     ^ t[3 * 256 + (int) ((w >>> 24) & 0xFF)] ^ t[2 * 256 + (int) ((w >>> 16) & 0xFF)]
                     ^ t[256 + (int) ((w >>> 8) & 0xFF)] ^ t[(int) (w & 0xFF)];
+        }
+        if (end - i >= 4) { // the same slicing over four bytes: a 100-byte payload ends with four
+            int w = (int) INT.get(bytes, i);
+            int head = (w >>> 16) ^ c;
+            c = t[3 * 256 + (head >>> 8)] ^ t[2 * 256 + (head & 0xFF)] ^ t[256 + ((w >>> 8) & 0xFF)] ^ t[w & 0xFF];
+            i += 4;
         }
         for (; i < end; i++) {
             c = ((c << 8) ^ TABLE[((c >>> 8) ^ bytes[i]) & 0xFF]) & 0xFFFF;
