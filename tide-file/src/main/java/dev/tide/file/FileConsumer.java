@@ -53,6 +53,7 @@ final class FileConsumer implements Consumer {
     private final long pollMaxNanos;
     private final MessageQueue queue;
     private final int prefetch;
+    private final boolean seekScan;
     private final CommitStore commits;
     private final FileGroup group;
     private final ReentrantLock lock = new ReentrantLock();
@@ -63,7 +64,8 @@ final class FileConsumer implements Consumer {
     private volatile boolean closed;
 
     private FileConsumer(FileStreamer streamer, SharedFile file, List<StreamKey> keys, Set<String> keyNames,
-            ConsumerMode mode, boolean live, long pollMaxNanos, int prefetch, CommitStore commits, FileGroup group) {
+            ConsumerMode mode, boolean live, long pollMaxNanos, int prefetch, boolean seekScan, CommitStore commits,
+            FileGroup group) {
         this.streamer = streamer;
         this.file = file;
         this.keys = keys;
@@ -73,6 +75,7 @@ final class FileConsumer implements Consumer {
         this.pollMaxNanos = pollMaxNanos;
         this.queue = new MessageQueue(prefetch);
         this.prefetch = prefetch;
+        this.seekScan = seekScan;
         this.commits = commits;
         this.group = group;
     }
@@ -114,12 +117,13 @@ final class FileConsumer implements Consumer {
         if (prefetch < 1) {
             throw new StreamException(StreamException.Kind.INVALID_OPTION, "file.prefetch must be positive: " + prefetch);
         }
+        boolean seekScan = options.get(FileOptions.SEEK_SCAN);
         ConsumerMode mode = options.mode();
         CommitStore commits = mode == ConsumerMode.REAL_TIME ? null
                 : file.commits(options.group().orElseThrow().name(), commitSync);
         if (mode != ConsumerMode.LOAD_BALANCED) {
             FileConsumer c = new FileConsumer(streamer, file, keys, keyNames, mode, live, pollMaxNanos, prefetch,
-                    commits, null);
+                    seekScan, commits, null);
             c.startOwn(options.reset());
             return c;
         }
@@ -142,7 +146,7 @@ final class FileConsumer implements Consumer {
                         : new java.util.TreeSet<>(keyNames)));
             }
             FileConsumer c = new FileConsumer(streamer, file, keys, keyNames, mode, live, pollMaxNanos, prefetch,
-                    commits, g);
+                    seekScan, commits, g);
             if (!g.join(c)) {
                 continue; // the group just lost its last member: make a new one
             }
@@ -196,7 +200,8 @@ final class FileConsumer implements Consumer {
                     }
                     long next = e.getValue().seq() + 1;
                     long hint = e.getValue().position();
-                    long lower = validPosition(r, hint, tail) ? hint : Survey.lowerBound(r, s.key(), s.shard(), true, next);
+                    long lower = validPosition(r, hint, tail) ? hint
+                            : Survey.lowerBound(r, s.key(), s.shard(), true, next, false);
                     g.byStream.put(s, new Gates.Gate(lower, Gates.SEQ, next));
                     start = Math.min(start, lower);
                 }
@@ -336,12 +341,12 @@ final class FileConsumer implements Consumer {
             long start;
             if (narrowed.isEmpty() || old == null) {
                 if (narrowed.isEmpty()) {
-                    Gates.Gate wide = gate(r, tail, kind, target, null, null);
+                    Gates.Gate wide = gate(r, tail, kind, target, null, null, seekScan);
                     g = new Gates(keyNames == null ? wide : new Gates.Gate(current, Gates.OPEN, 0));
                     start = keyNames == null ? wide.minPosition : Long.MAX_VALUE;
                     if (keyNames != null) {
                         for (String k : keyNames) {
-                            Gates.Gate kg = gate(r, tail, kind, target, k, null);
+                            Gates.Gate kg = gate(r, tail, kind, target, k, null, seekScan);
                             g.byKey.put(k, kg);
                             start = Math.min(start, kg.minPosition);
                         }
@@ -350,7 +355,7 @@ final class FileConsumer implements Consumer {
                     g = new Gates(new Gates.Gate(current, Gates.OPEN, 0));
                     start = current;
                     for (StreamShard s : narrowed) {
-                        Gates.Gate sg = gate(r, tail, kind, target, s.key(), s.shard());
+                        Gates.Gate sg = gate(r, tail, kind, target, s.key(), s.shard(), seekScan);
                         g.byStream.put(s, sg);
                         start = Math.min(start, sg.minPosition);
                     }
@@ -360,7 +365,7 @@ final class FileConsumer implements Consumer {
                 g.raiseAll(current);
                 start = current;
                 for (StreamShard s : narrowed) {
-                    Gates.Gate sg = gate(r, tail, kind, target, s.key(), s.shard());
+                    Gates.Gate sg = gate(r, tail, kind, target, s.key(), s.shard(), seekScan);
                     g.byStream.put(s, sg);
                     start = Math.min(start, sg.minPosition);
                 }
@@ -371,12 +376,13 @@ final class FileConsumer implements Consumer {
         });
     }
 
-    private static Gates.Gate gate(SsReader r, Survey.Tail tail, int kind, long target, String key, Long shard)
-            throws IOException {
+    private static Gates.Gate gate(SsReader r, Survey.Tail tail, int kind, long target, String key, Long shard,
+            boolean seekScan) throws IOException {
         if (kind == Gates.OPEN) {
             return new Gates.Gate(target == -1 ? Layout.HEADER_SIZE : tail.appendPoint(), Gates.OPEN, 0);
         }
-        long lower = key == null ? Layout.HEADER_SIZE : Survey.lowerBound(r, key, shard, kind == Gates.SEQ, target);
+        long lower = key == null ? Layout.HEADER_SIZE
+                : Survey.lowerBound(r, key, shard, kind == Gates.SEQ, target, seekScan);
         return new Gates.Gate(lower, kind, target);
     }
 

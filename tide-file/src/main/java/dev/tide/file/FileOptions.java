@@ -90,12 +90,23 @@ public final class FileOptions {
     /** Consumer: how many messages a consumer reads ahead of {@code next()}; default 1000. */
     public static final OptionKey<Integer> PREFETCH = OptionKey.integer("file.prefetch", 1000);
 
+    /**
+     * Consumer: whether a seek or rewind of a whole stream key (without {@code assign}) also reads the
+     * frames before the start the beacons give; default false. The beacons list the shards of their own
+     * writing session only, so a shard written only in a session that ended before any beacon listed it
+     * is invisible to them: with false, a seek is a binary search over the beacons (milliseconds in a
+     * 1 GB file) and such a shard's messages at or after the target that lie before the beacons' start
+     * are passed over; with true, they are found too, at the cost of reading the file up to the target.
+     * Seeks of assigned shards are exact either way.
+     */
+    public static final OptionKey<Boolean> SEEK_SCAN = OptionKey.bool("file.seek-scan", false);
+
     /** SeaStreamer's wildcard stream key: a consumer of it reads every stream. */
     public static final String WILDCARD_KEY = "SEA_STREAMER_WILDCARD";
 
     static final Set<String> CONNECT_NAMES = Set.of(CREATE.name(), BEACON_INTERVAL.name(), SIZE_LIMIT.name(),
             END_WITH_EOS.name(), CLOCK.name(), POLL_MAX.name(), COMMIT_SYNC.name());
-    static final Set<String> CONSUMER_NAMES = Set.of(LIVE.name(), ALL_STREAMS.name(), PREFETCH.name());
+    static final Set<String> CONSUMER_NAMES = Set.of(LIVE.name(), ALL_STREAMS.name(), PREFETCH.name(), SEEK_SCAN.name());
 
     private FileOptions() {
     }

@@ -21,9 +21,10 @@ import java.util.List;
  *       streams of its own writing session, so a shard written only in an earlier session has no
  *       marker in later beacons and they cannot vouch for it. Finding the shards reads every beacon
  *       (a few KiB each; ~1,000 for 1 GiB with 1 MiB beacons). A shard that no beacon lists at all
- *       (written only in a session that ended before a beacon listed it) cannot be found that way: the
- *       frames before that bound are read for a message of such a shard at or after the target, so
- *       a key-wide bound costs reading the file up to it (a per-shard bound does not).</li>
+ *       (written only in a session that ended before a beacon listed it) cannot be found that way:
+ *       with {@code scanUnlisted} ({@code file.seek-scan}) the frames before that bound are read for a
+ *       message of such a shard at or after the target, so a key-wide bound then costs reading the file
+ *       up to it (a per-shard bound never does).</li>
  * </ul>
  * This relies on sequence numbers and (largest-so-far) timestamps growing along the file for each
  * stream, as every writer of the format produces them. Not thread-safe; uses the given reader.
@@ -86,9 +87,11 @@ final class Survey {
     /**
      * The latest position from which reading surely still finds the first message of {@code key}
      * (one shard, or all shards when {@code shard} is null) whose seq ({@code bySeq}) or timestamp is at
-     * least {@code target}: a beacon boundary, or 128.
+     * least {@code target}: a beacon boundary, or 128. For all shards of a key, shards that no beacon
+     * lists are looked for only with {@code scanUnlisted}.
      */
-    static long lowerBound(SsReader r, String key, Long shard, boolean bySeq, long target) throws IOException {
+    static long lowerBound(SsReader r, String key, Long shard, boolean bySeq, long target, boolean scanUnlisted)
+            throws IOException {
         if (shard != null) {
             return search(r, key, shard, bySeq, target);
         }
@@ -100,7 +103,7 @@ final class Survey {
         if (bound == Long.MAX_VALUE) {
             return Layout.HEADER_SIZE; // no beacon lists the key: read it all
         }
-        return unlisted(r, key, listed, bySeq, target, bound);
+        return scanUnlisted ? unlisted(r, key, listed, bySeq, target, bound) : bound;
     }
 
     /**
