@@ -53,6 +53,11 @@ final class SsEncoder {
     private final HashMap<StreamShard, State> known = new HashMap<>();
     private final Bytes frame = new Bytes(256);
     private long offset;
+    /**
+     * Bytes from {@link #offset} to the next beacon boundary, {@code interval - offset % interval} (1 to
+     * {@code interval}): kept so that a frame that fits, the common case, costs no division.
+     */
+    private long room;
     private long markersWritten;
 
     /**
@@ -71,6 +76,7 @@ final class SsEncoder {
         this.interval = interval;
         this.markersPerBeacon = Layout.markersPerBeacon(interval);
         this.offset = offset;
+        this.room = interval - offset % interval;
     }
 
     /** The file offset of the next byte. */
@@ -90,6 +96,7 @@ final class SsEncoder {
         if (offset % interval == 0) {
             out.put(Layout.CR).putInt(0).put(0).put(Layout.CR);
             offset += Layout.BEACON_OVERHEAD;
+            room = interval - offset % interval;
         }
     }
 
@@ -147,10 +154,10 @@ final class SsEncoder {
         st.crc = Crc16.update(Crc16.update(st.crc, checksum >>> 8), checksum & 0xFF);
 
         long size = Layout.frameSize(key.length, len);
-        long room = interval - offset % interval;
         if (size < room) {
             writeFrame(out, key, stream.shard(), seq, ts, payload, off, len, checksum);
             offset += size;
+            room -= size;
             return;
         }
         frame.clear();
@@ -167,6 +174,7 @@ final class SsEncoder {
                 writeBeacon(out, total - pos);
             }
         }
+        room = interval - offset % interval;
     }
 
     /**
@@ -181,7 +189,7 @@ final class SsEncoder {
     long sizeOf(State st, int len) {
         StreamShard stream = st.stream;
         long size = Layout.frameSize(stream.keyBytes().length, len);
-        if (size < interval - offset % interval) {
+        if (size < room) {
             return size; // no boundary inside the frame, so no beacon (as in append)
         }
         long pos = offset;

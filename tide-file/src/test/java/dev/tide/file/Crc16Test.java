@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** The eight-bytes-per-step {@link Crc16#update(int, byte[], int, int)} against the bit-by-bit definition. */
+/** The sixteen-bytes-per-step {@link Crc16#update(int, byte[], int, int)} against the bit-by-bit definition. */
 class Crc16Test {
 
     /** CRC-16/CDMA2000 one bit at a time, straight from its definition. */
