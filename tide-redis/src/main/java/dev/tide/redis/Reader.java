@@ -137,7 +137,7 @@ final class Reader {
                 } finally {
                     owner.lock.unlock();
                 }
-                owner.sendAcks(acks, false);
+                owner.acks.send(acks, false);
             }
         } catch (InterruptedException e) {
             // only close() ends a reader; treat as closing
@@ -171,7 +171,7 @@ final class Reader {
         for (ShardState s : plan.shards()) {
             List<StreamMessage<String, byte[]>> some = byKey.get(s.redisKey);
             if (some != null) {
-                List<StreamMessage<String, byte[]>> kept = owner.screenDeadLetters(s, some);
+                List<StreamMessage<String, byte[]>> kept = owner.failover.screenDeadLetters(s, some);
                 out.addAll(kept);
                 if (kept.isEmpty()) {
                     // keep the replay cursor moving past dead-lettered entries
@@ -316,7 +316,7 @@ final class Reader {
                 }
                 try {
                     for (ShardState s : lost) {
-                        owner.createGroup(s, "0", true);
+                        owner.discovery.createGroup(s, "0", true);
                     }
                 } catch (StreamException again) {
                     return backOff();

@@ -30,9 +30,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * permits, barriers and back-off.</li>
  * <li>Per consumer: one {@link Reader} thread per group of shards served together
  * ({@code tide-redis-reader-<slot>}; one for a standalone server, one per hash slot in a cluster), blocked
- * in XREAD / XREADGROUP on its own connection; and one housekeeper thread ({@code tide-redis-housekeeper})
- * that sends automatic XACKs, claims idle messages (XAUTOCLAIM), moves dead letters and discovers new
- * shards (SCAN) on the shared control connection.</li>
+ * in XREAD / XREADGROUP on its own connection; and one {@link Housekeeper} thread
+ * ({@code tide-redis-housekeeper}) that sends automatic XACKs, claims idle messages (XAUTOCLAIM), moves
+ * dead letters and discovers new shards (SCAN) on the shared control connection.</li>
  * <li>Locks: this streamer's {@link #lock} guards the set of open producers and consumers; each
  * producer's lock guards its queue and re-send list; each consumer's lock guards its buffer, shard table,
  * acknowledgement bookkeeping and reader states. No lock is held across a network call or a user
