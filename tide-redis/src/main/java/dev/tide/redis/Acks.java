@@ -16,11 +16,13 @@ import java.util.Map;
  * <p>What this consumer holds is tracked per shard in {@link ShardState}: {@code next()} moves an entry
  * from {@code buffered} to {@code delivered} (and with {@link AutoCommit#DELAYED} queues it here, due
  * after {@link RedisOptions#AUTO_COMMIT_DELAY}); a mark ({@link #ack}, or a due delay) moves it to
- * {@code pendingAck}; a confirmed XACK forgets it. With {@link AutoCommit#ROLLING} and
- * {@link AutoCommit#DELAYED} the {@link Housekeeper} sends the marks every
- * {@link RedisOptions#AUTO_COMMIT_INTERVAL}, or at once when a page's worth is marked.
+ * {@code pendingAck}; a confirmed XACK (of the marks, or of everything up to a committed message)
+ * forgets it. With {@link AutoCommit#ROLLING} and {@link AutoCommit#DELAYED} the {@link Housekeeper}
+ * sends the marks every {@link RedisOptions#AUTO_COMMIT_INTERVAL}, or at once when a page's worth is
+ * marked.
  *
- * <p>Every field is guarded by the consumer's lock; XACKs are sent without it, on the shared control
+ * <p>The mutable fields (the delay queue, the count of marks, the early-round flag) and the sets in
+ * {@link ShardState} are guarded by the consumer's lock; XACKs are sent without it, on the shared control
  * connection, from the thread that asks (the application's, a reader's or the housekeeper's).
  */
 final class Acks {

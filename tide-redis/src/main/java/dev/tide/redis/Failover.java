@@ -27,8 +27,8 @@ import java.util.Map;
  * a {@link Reader} thread).
  *
  * <p>Network calls go through the shared control connection without the consumer's lock; the lock is
- * taken only to read and move the claim cursors ({@link ShardState#claimCursor}) and to take claimed
- * entries into the buffer.
+ * taken only to read the shard table, to read and move the claim cursors ({@link ShardState#claimCursor}),
+ * to take claimed entries into the buffer and to drop dead-lettered ones from it.
  */
 final class Failover {
 
