@@ -751,6 +751,24 @@ public interface Flow<T> {
         return new FlowInterruptWhen<>(this, Objects.requireNonNull(signal, "signal"));
     }
 
+    /**
+     * Emits this flow's elements until {@code signal} emits its first element, then stops both flows and
+     * completes. The signal failing stops this flow and fails with the signal's exception; the signal
+     * completing without an element never interrupts (this flow runs to its end).
+     *
+     * <p>This flow and the signal each run on their own virtual thread, so this flow is stopped even
+     * while it waits for an element. <em>Emits when</em> this flow emits and the signal has not emitted
+     * (elements already handed off, at most 16, are still emitted). <em>Completes when</em> the signal
+     * emits or this flow completes; the signal is then cancelled (its finally blocks run). <em>Fails
+     * when</em> either flow fails. <em>Cancels when</em> downstream stops: both flows are cancelled.
+     *
+     * @param signal a flow whose first element stops this flow
+     * @return the interruptible flow
+     */
+    default Flow<T> interruptWhen(Flow<?> signal) {
+        return new FlowInterruptWhen<>(this, Objects.requireNonNull(signal, "signal"));
+    }
+
     // ------------------------------------------------------------------ terminal operations
 
     /**

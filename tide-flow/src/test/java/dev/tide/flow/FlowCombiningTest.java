@@ -459,4 +459,96 @@ class FlowCombiningTest {
         assertThat(seen).containsExactly(1);
         assertThat(upstreamFinally).isTrue();
     }
+
+    @TestFactory
+    Stream<DynamicTest> interruptWhenWithASignalFlowThatNeverEmits() {
+        return OperatorHarness.<Integer, Integer>operator("interruptWhen(flow)",
+                        up -> up.interruptWhen(new Blocked<String>()))
+                .emits("everything, in order", List.of(1, 2, 3), List.of(1, 2, 3))
+                .earlyCancelInput(List.of(1, 2, 3))
+                .tests();
+    }
+
+    @TestFactory
+    Stream<DynamicTest> interruptWhenWithAnEmptySignalFlow() {
+        return OperatorHarness.<Integer, Integer>operator("interruptWhen(empty)",
+                        up -> up.interruptWhen(Flow.empty()))
+                .emits("everything: an empty signal never fires", List.of(1, 2, 3), List.of(1, 2, 3))
+                .earlyCancelInput(List.of(1, 2, 3))
+                .tests();
+    }
+
+    @Test
+    void theFirstElementOfASignalFlowStopsABlockedUpstreamAndTheSignal() {
+        CountDownLatch fire = new CountDownLatch(1);
+        AtomicBoolean upstreamFinally = new AtomicBoolean();
+        AtomicBoolean signalFinally = new AtomicBoolean();
+        Flow<Integer> upstream = emitter -> {
+            try {
+                emitter.emit(1);
+                emitter.emit(2);
+                new CountDownLatch(1).await();
+            } finally {
+                upstreamFinally.set(true);
+            }
+        };
+        Flow<String> signal = emitter -> {
+            try {
+                fire.await();
+                emitter.emit("stop");
+                new CountDownLatch(1).await(); // never reached: the first element ends the signal
+            } finally {
+                signalFinally.set(true);
+            }
+        };
+        List<Integer> out = run(upstream.interruptWhen(signal).onEach(i -> {
+            if (i == 2) {
+                fire.countDown();
+            }
+        }));
+        assertThat(out).containsExactly(1, 2);
+        assertThat(upstreamFinally).isTrue();
+        assertThat(signalFinally).isTrue();
+    }
+
+    @Test
+    void upstreamEndingFirstCancelsASignalFlowThatNeverEmits() {
+        Blocked<String> signal = new Blocked<>();
+        assertThat(run(Flow.of(1, 2, 3).interruptWhen(signal))).containsExactly(1, 2, 3);
+        signal.assertStoppedIfStarted();
+    }
+
+    @Test
+    void aFailingSignalFlowFailsTheFlowAndStopsUpstream() {
+        CountDownLatch fail = new CountDownLatch(1);
+        IllegalStateException cause = new IllegalStateException("signal broke");
+        AtomicBoolean upstreamFinally = new AtomicBoolean();
+        Flow<Integer> upstream = emitter -> {
+            try {
+                emitter.emit(1);
+                new CountDownLatch(1).await();
+            } finally {
+                upstreamFinally.set(true);
+            }
+        };
+        Flow<String> signal = emitter -> {
+            fail.await();
+            throw cause;
+        };
+        List<Integer> seen = new ArrayList<>();
+        assertThatThrownBy(() -> assertTimeoutPreemptively(DEADLINE, () -> upstream.interruptWhen(signal).forEach(i -> {
+            seen.add(i);
+            fail.countDown();
+        }))).isSameAs(cause);
+        assertThat(seen).containsExactly(1);
+        assertThat(upstreamFinally).isTrue();
+    }
+
+    @Test
+    void anUpstreamFailureFailsTheFlowAndCancelsTheSignal() {
+        Blocked<String> signal = new Blocked<>();
+        assertThatThrownBy(() -> run(OperatorHarness.<Integer>failingAfter(List.of(1), UPSTREAM).interruptWhen(signal)))
+                .isSameAs(UPSTREAM);
+        signal.assertStoppedIfStarted();
+    }
 }
