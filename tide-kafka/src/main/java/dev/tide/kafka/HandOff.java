@@ -27,9 +27,16 @@ import java.util.function.Predicate;
  * in a new head batch. A take that claimed its record before that returns it, as if it had taken it just
  * before the removal; no take starting after {@code removeIf} returns gets a removed record.
  *
- * <p>One {@link ReentrantLock} guards {@code head} changes, the queue and the end state; {@code nonEmpty}
- * is signalled when records arrive or the buffer ends. Nothing blocks while holding the lock except the
- * condition wait.
+ * <p>The hand-off also holds the <em>fetch token</em>: the right to use the source of the records (the
+ * Kafka consumer, which allows one thread at a time). The consumer's thread takes it with
+ * {@link #tryFetch()}; a taker that finds no record and may fetch itself ({@link Fetcher}) takes it
+ * inside {@link #take(long, boolean, Fetcher)}, fetches without the lock, gives it back and takes
+ * again, so that a single application thread reads without any hand-over between threads. A taker that
+ * finds the token held waits, as for records; giving the token back wakes the waiters.
+ *
+ * <p>One {@link ReentrantLock} guards {@code head} changes, the queue, the end state and the token;
+ * {@code nonEmpty} is signalled when records arrive, the buffer ends or the token is given back. Nothing
+ * blocks while holding the lock except the condition wait (fetching happens outside it).
  *
  * @param <T> the record type
  */
@@ -88,6 +95,29 @@ final class HandOff<T> {
     private StreamException end;
     /** Whether {@link #end} is thrown before the buffered records are taken (true for CLOSED). */
     private boolean endNow;
+    /** The thread holding the fetch token, or null; written under the lock, read without it. */
+    private volatile Thread fetching;
+    /** How many takers wait because another thread holds the fetch token (and they could fetch). */
+    private int waitingForToken;
+    /** When a taker last began such a wait ({@link System#nanoTime()}). */
+    private long tokenWantedAt = System.nanoTime() - Long.MAX_VALUE / 2;
+
+    /** A taker's way of fetching records itself (see {@link #take(long, boolean, Fetcher)}). */
+    interface Fetcher {
+        /**
+         * Whether the calling thread may fetch now. Called under the hand-off's lock: must not block.
+         */
+        boolean mayFetch();
+
+        /**
+         * Fetches, waiting at most {@code timeoutNanos}, and {@link #add}s what it got. Called without the
+         * lock while the calling thread holds the fetch token.
+         */
+        void fetch(long timeoutNanos);
+
+        /** Called after the token taken for {@link #fetch} was given back. */
+        void released();
+    }
 
     /**
      * Appends a batch and wakes waiting takers. The list must not change afterwards.
@@ -172,6 +202,21 @@ final class HandOff<T> {
      *     records), or INTERRUPTED
      */
     T take(long deadlineNanos, boolean forever) {
+        return take(deadlineNanos, forever, null);
+    }
+
+    /**
+     * Takes the next record, waiting until {@code deadline}; when none is buffered, the fetch token is
+     * free and {@code fetcher} allows it, fetches on the calling thread instead of waiting.
+     *
+     * @param deadlineNanos a {@link System#nanoTime()} deadline
+     * @param forever ignore the deadline
+     * @param fetcher how to fetch, or null to only wait
+     * @return the record, or null if none came in time
+     * @throws StreamException the end state once reached (CLOSED at once, a failure after the buffered
+     *     records), or INTERRUPTED
+     */
+    T take(long deadlineNanos, boolean forever, Fetcher fetcher) {
         Batch<T> h = head;
         if (h != null) {
             T item = h.claim();
@@ -179,10 +224,31 @@ final class HandOff<T> {
                 return item;
             }
         }
-        return takeLocked(deadlineNanos, forever);
+        while (true) {
+            Object got = takeLocked(deadlineNanos, forever, fetcher);
+            if (!(got instanceof Fetch fetch)) {
+                @SuppressWarnings("unchecked")
+                T item = (T) got;
+                return item;
+            }
+            try {
+                fetcher.fetch(fetch.nanos());
+            } finally {
+                release();
+                fetcher.released();
+            }
+        }
     }
 
-    private T takeLocked(long deadlineNanos, boolean forever) {
+    /** What {@link #takeLocked} returns when the calling thread got the fetch token: fetch for this long. */
+    private record Fetch(long nanos) {
+    }
+
+    /**
+     * Waits for a record, the end, or the fetch token. Returns the record, null (the deadline passed),
+     * or a {@link Fetch} once the calling thread holds the token.
+     */
+    private Object takeLocked(long deadlineNanos, boolean forever, Fetcher fetcher) {
         lock.lock();
         try {
             while (true) {
@@ -208,18 +274,94 @@ final class HandOff<T> {
                 if (end != null) {
                     throw new StreamException(end.kind(), end.getMessage(), end);
                 }
-                if (forever) {
-                    nonEmpty.await();
-                } else {
-                    long left = deadlineNanos - System.nanoTime();
-                    if (left <= 0) {
-                        return null;
+                long left = forever ? Long.MAX_VALUE : deadlineNanos - System.nanoTime();
+                if (left <= 0) {
+                    return null;
+                }
+                boolean couldFetch = fetcher != null && fetcher.mayFetch();
+                if (couldFetch && fetching == null) {
+                    fetching = Thread.currentThread();
+                    return new Fetch(left);
+                }
+                if (couldFetch) {
+                    waitingForToken++;
+                    tokenWantedAt = System.nanoTime();
+                }
+                try {
+                    if (forever) {
+                        nonEmpty.await();
+                    } else {
+                        nonEmpty.awaitNanos(left);
                     }
-                    nonEmpty.awaitNanos(left);
+                } finally {
+                    if (couldFetch) {
+                        waitingForToken--;
+                    }
                 }
             }
         } catch (InterruptedException e) {
             throw StreamException.interrupted(e, "waiting for a Kafka message");
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Takes the fetch token if it is free. */
+    boolean tryFetch() {
+        lock.lock();
+        try {
+            if (fetching != null) {
+                return false;
+            }
+            fetching = Thread.currentThread();
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Takes the fetch token, waiting for its holder to give it back.
+     *
+     * @return false if the calling thread was interrupted first (its flag is set again)
+     */
+    boolean awaitFetch() {
+        lock.lock();
+        try {
+            while (fetching != null) {
+                nonEmpty.await();
+            }
+            fetching = Thread.currentThread();
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Gives the fetch token back (the calling thread holds it) and wakes the waiting takers. */
+    void release() {
+        lock.lock();
+        try {
+            fetching = null;
+            nonEmpty.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether some thread holds the fetch token (read without the lock). */
+    boolean fetching() {
+        return fetching != null;
+    }
+
+    /** Whether a taker waits for the fetch token, or began to wait for it less than {@code nanos} ago. */
+    boolean tokenWanted(long nanos) {
+        lock.lock();
+        try {
+            return waitingForToken > 0 || System.nanoTime() - tokenWantedAt < nanos;
         } finally {
             lock.unlock();
         }
