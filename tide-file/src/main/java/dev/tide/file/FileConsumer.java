@@ -376,13 +376,13 @@ final class FileConsumer implements Consumer {
         });
     }
 
-    private static Gates.Gate gate(SsReader r, Survey.Tail tail, int kind, long target, String key, Long shard,
+    private Gates.Gate gate(SsReader r, Survey.Tail tail, int kind, long target, String key, Long shard,
             boolean seekScan) throws IOException {
         if (kind == Gates.OPEN) {
             return new Gates.Gate(target == -1 ? Layout.HEADER_SIZE : tail.appendPoint(), Gates.OPEN, 0);
         }
         long lower = key == null ? Layout.HEADER_SIZE
-                : Survey.lowerBound(r, key, shard, kind == Gates.SEQ, target, seekScan);
+                : Survey.lowerBound(r, file.catalog(), key, shard, kind == Gates.SEQ, target, seekScan);
         return new Gates.Gate(lower, kind, target);
     }
 

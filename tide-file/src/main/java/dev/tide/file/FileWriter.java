@@ -665,6 +665,7 @@ final class FileWriter {
             if (!truncated) {
                 if (channel.size() > at) {
                     channel.truncate(at);
+                    file.catalog().reset();
                 }
                 truncated = true;
             }
@@ -678,6 +679,7 @@ final class FileWriter {
             String cut;
             try {
                 channel.truncate(at); // leave no partial frame behind
+                file.catalog().reset();
                 cut = "the file is cut back to " + at + " bytes";
             } catch (IOException | RuntimeException t) {
                 e.addSuppressed(t);

@@ -22,6 +22,7 @@ final class SharedFile {
     private final Path path;
     private final FileHeader header;
     private final FileSignal signal = new FileSignal();
+    private final ShardCatalog catalog = new ShardCatalog();
     private final ReentrantLock lock = new ReentrantLock();
     private final ReentrantLock writerOpen = new ReentrantLock();
     private final Map<String, FileGroup> groups = new HashMap<>();
@@ -71,6 +72,21 @@ final class SharedFile {
 
     FileSignal signal() {
         return signal;
+    }
+
+    /** The shards the file's beacons list, surveyed once while the file is open in this process. */
+    ShardCatalog catalog() {
+        return catalog;
+    }
+
+    /** The shared state of a file that a streamer of this process has open, or null (for tests). */
+    static SharedFile opened(Path realPath) {
+        LOCK.lock();
+        try {
+            return OPEN.get(realPath);
+        } finally {
+            LOCK.unlock();
+        }
     }
 
     /**

@@ -20,7 +20,8 @@ import java.util.List;
  *       earliest of the bounds of every shard of the key that a beacon lists: a beacon lists only the
  *       streams of its own writing session, so a shard written only in an earlier session has no
  *       marker in later beacons and they cannot vouch for it. Finding the shards reads every beacon
- *       (a few KiB each; ~1,000 for 1 GiB with 1 MiB beacons). A shard that no beacon lists at all
+ *       (a few KiB each; ~1,000 for 1 GiB with 1 MiB beacons) once per open file: a consumer's
+ *       {@link ShardCatalog} keeps what they list and later reads only the beacons added since. A shard that no beacon lists at all
  *       (written only in a session that ended before a beacon listed it) cannot be found that way:
  *       with {@code scanUnlisted} ({@code file.seek-scan}) the frames before that bound are read for a
  *       message of such a shard at or after the target, so a key-wide bound then costs reading the file
@@ -92,10 +93,19 @@ final class Survey {
      */
     static long lowerBound(SsReader r, String key, Long shard, boolean bySeq, long target, boolean scanUnlisted)
             throws IOException {
+        return lowerBound(r, null, key, shard, bySeq, target, scanUnlisted);
+    }
+
+    /**
+     * {@link #lowerBound(SsReader, String, Long, boolean, long, boolean)}, learning a key's shards from
+     * {@code catalog} (which reads only the beacons it has not read yet) when it is not null.
+     */
+    static long lowerBound(SsReader r, ShardCatalog catalog, String key, Long shard, boolean bySeq, long target,
+            boolean scanUnlisted) throws IOException {
         if (shard != null) {
             return search(r, key, shard, bySeq, target);
         }
-        java.util.Set<Long> listed = shardsOf(r, key);
+        java.util.Set<Long> listed = catalog != null ? catalog.shardsOf(r, key) : shardsOf(r, key);
         long bound = Long.MAX_VALUE;
         for (long s : listed) {
             bound = Math.min(bound, search(r, key, s, bySeq, target));

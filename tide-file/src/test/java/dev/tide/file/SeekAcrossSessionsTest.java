@@ -134,6 +134,47 @@ class SeekAcrossSessionsTest {
         }
     }
 
+    private static List<String> rewoundTo150(Streamer s) {
+        try (Consumer c = s.consumer(List.of(A), ConsumerOptions.realTime().reset(StreamReset.EARLIEST)
+                .with(FileOptions.LIVE, false))) {
+            c.rewind(SeqPos.at(SeqNo.of(150)));
+            return readToEnd(c);
+        }
+    }
+
+    private static List<String> ofShard(List<String> read, int shard) {
+        return read.stream().filter(x -> x.startsWith(shard + "/")).toList();
+    }
+
+    @Test
+    void keyWideSeeksReadEachBeaconOnceWhileTheFileIsOpenAndFindShardsAddedSince() throws IOException {
+        Path file = write();
+        try (Streamer s = connect(file, Clock.systemUTC())) {
+            ShardCatalog catalog = SharedFile.opened(file.toRealPath()).catalog();
+            List<String> first = rewoundTo150(s);
+            assertThat(ofShard(first, 1)).containsExactlyElementsOf(expected(1, 150, 200));
+            assertThat(ofShard(first, 0)).containsExactlyElementsOf(expected(0, 150, 400));
+            long beacons = (Files.size(file) - 1) / (64 * 1024);
+            assertThat(catalog.beaconsRead()).as("every beacon, once").isEqualTo(beacons);
+
+            assertThat(rewoundTo150(s)).containsExactlyElementsOf(first);
+            assertThat(catalog.beaconsRead()).as("no beacon read again").isEqualTo(beacons);
+
+            // a third session, in this process, with a shard of its own
+            try (Producer p = s.producer(A, ProducerOptions.defaults())) {
+                for (int i = 1; i <= 200; i++) {
+                    p.send(A, ShardId.of(3), ("three-" + i + "-" + "x".repeat(1000)).getBytes());
+                }
+                p.flush();
+            }
+            List<String> later = rewoundTo150(s);
+            assertThat(ofShard(later, 3)).containsExactlyElementsOf(expected(3, 150, 200));
+            assertThat(ofShard(later, 1)).containsExactlyElementsOf(expected(1, 150, 200));
+            assertThat(ofShard(later, 0)).containsExactlyElementsOf(expected(0, 150, 400));
+            assertThat(catalog.beaconsRead()).as("only the new beacons").isEqualTo((Files.size(file) - 1) / (64 * 1024));
+        }
+    }
+
     @Test
     void seekFindsTheFirstMessageOfEveryShardWrittenInAnEarlierSession() {
         Path file = write();
