@@ -78,6 +78,11 @@ final class RealKafkaConsumer implements KafkaConsumer {
     private final HandOff<ConsumerRecord<byte[], byte[]>> buffer;
     private final ConsumerCommands commands;
     private final String description;
+    /** The last topic a taker looked up; an immutable pair, so takers racing on it only look up again. */
+    private TopicKey lastKey;
+
+    private record TopicKey(String topic, StreamKey key) {
+    }
 
     private RealKafkaConsumer(List<StreamKey> keys, ConsumerLoop loop) {
         this.keys = List.copyOf(keys);
@@ -176,7 +181,18 @@ final class RealKafkaConsumer implements KafkaConsumer {
         if (loop.paused && buffer.size() <= loop.bufferSize / 2 && loop.resumeRequested.compareAndSet(false, true)) {
             loop.wake();
         }
-        return RealKafkaMessage.of(r, loop.keyCache.computeIfAbsent(r.topic(), StreamKey::of));
+        return RealKafkaMessage.of(r, keyOf(r.topic()));
+    }
+
+    /** The stream key of a topic: the last one looked up (records come in per-partition runs), or from the cache. */
+    private StreamKey keyOf(String topic) {
+        TopicKey last = lastKey;
+        if (last != null && last.topic() == topic) {
+            return last.key();
+        }
+        StreamKey key = loop.keyCache.computeIfAbsent(topic, StreamKey::of);
+        lastKey = new TopicKey(topic, key);
+        return key;
     }
 
     @Override

@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tide.StreamException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /** The consumer's hand-off between its thread and the takers, without a broker. */
@@ -166,5 +168,109 @@ class HandOffTest {
         assertThat(now(failed)).isEqualTo(1);
         assertThatThrownBy(() -> now(failed)).isInstanceOfSatisfying(StreamException.class,
                 e -> assertThat(e.kind()).isEqualTo(StreamException.Kind.CONNECT));
+    }
+
+    /** A fetcher that adds the next batch of {@code size} numbers each time it fetches, and records its threads. */
+    private static final class Counting implements HandOff.Fetcher {
+        final HandOff<Integer> h;
+        final int size;
+        volatile boolean may = true;
+        final ConcurrentLinkedQueue<Thread> fetchedOn = new ConcurrentLinkedQueue<>();
+        final java.util.concurrent.atomic.AtomicInteger released = new java.util.concurrent.atomic.AtomicInteger();
+        private int next;
+
+        Counting(HandOff<Integer> h, int size) {
+            this.h = h;
+            this.size = size;
+        }
+
+        @Override
+        public boolean mayFetch() {
+            return may;
+        }
+
+        @Override
+        public void fetch(long timeoutNanos) {
+            assertThat(timeoutNanos).isPositive();
+            fetchedOn.add(Thread.currentThread());
+            h.add(range(next, next + size));
+            next += size;
+        }
+
+        @Override
+        public void released() {
+            released.incrementAndGet();
+        }
+    }
+
+    @Test
+    void aTakerFetchesItselfWhenNothingIsBufferedAndTheTokenIsFree() {
+        HandOff<Integer> h = new HandOff<>();
+        Counting fetcher = new Counting(h, 3);
+        List<Integer> got = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            got.add(h.take(0, true, fetcher));
+        }
+        assertThat(got).isEqualTo(range(0, 7));
+        assertThat(fetcher.fetchedOn).hasSize(3).containsOnly(Thread.currentThread());
+        assertThat(fetcher.released).hasValue(3);
+        assertThat(h.fetching()).isFalse();
+        assertThat(h.tryFetch()).as("the token was given back").isTrue();
+        h.release();
+
+        fetcher.may = false;
+        assertThat(h.take(System.nanoTime(), false, fetcher)).isEqualTo(7);
+        assertThat(h.take(System.nanoTime() + 1_000_000, false, fetcher)).isEqualTo(8);
+        assertThat(h.take(System.nanoTime() + 1_000_000, false, fetcher)).as("not allowed to fetch: waits, as without a fetcher").isNull();
+        assertThat(fetcher.fetchedOn).hasSize(3);
+    }
+
+    @Test
+    void aTakerWaitsWhileTheTokenIsHeldForRecordsOrTheToken() throws Exception {
+        HandOff<Integer> h = new HandOff<>();
+        Counting fetcher = new Counting(h, 2);
+        assertThat(h.tryFetch()).isTrue();
+        assertThat(h.tryFetch()).as("one holder at a time").isFalse();
+        ConcurrentLinkedQueue<Integer> got = new ConcurrentLinkedQueue<>();
+        Thread taker = Thread.ofPlatform().start(() -> {
+            got.add(h.take(0, true, fetcher));
+            got.add(h.take(0, true, fetcher));
+            got.add(h.take(0, true, fetcher));
+        });
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> h.tokenWanted(0));
+        h.add(range(100, 102));
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> got.size() == 2);
+        assertThat(fetcher.fetchedOn).as("the holder's records, not fetched by the taker").isEmpty();
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> h.tokenWanted(0));
+        h.release();
+        taker.join(Duration.ofSeconds(10));
+        assertThat(taker.isAlive()).isFalse();
+        assertThat(got).containsExactly(100, 101, 0);
+        assertThat(fetcher.fetchedOn).containsExactly(taker);
+        assertThat(h.tokenWanted(0)).isFalse();
+        assertThat(h.awaitFetch()).isTrue();
+        assertThat(h.fetching()).isTrue();
+    }
+
+    @Test
+    void closingFailsATakerWaitingForTheToken() throws Exception {
+        HandOff<Integer> h = new HandOff<>();
+        Counting fetcher = new Counting(h, 1);
+        assertThat(h.tryFetch()).isTrue();
+        java.util.concurrent.CompletableFuture<Throwable> failure = new java.util.concurrent.CompletableFuture<>();
+        Thread taker = Thread.ofPlatform().start(() -> {
+            try {
+                h.take(0, true, fetcher);
+                failure.complete(null);
+            } catch (StreamException e) {
+                failure.complete(e);
+            }
+        });
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> h.tokenWanted(0));
+        h.end(new StreamException(StreamException.Kind.CLOSED, "closed"), true);
+        assertThat(failure.get(10, java.util.concurrent.TimeUnit.SECONDS)).isInstanceOfSatisfying(StreamException.class,
+                e -> assertThat(e.kind()).isEqualTo(StreamException.Kind.CLOSED));
+        taker.join(Duration.ofSeconds(10));
+        assertThat(fetcher.fetchedOn).isEmpty();
     }
 }
