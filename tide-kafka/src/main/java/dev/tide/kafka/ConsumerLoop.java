@@ -44,8 +44,8 @@ import org.apache.kafka.common.errors.WakeupException;
  *       them. Only platform threads do (and virtual ones from Java 24 on, which no longer pin their
  *       carrier inside kafka-clients' monitors).</li>
  *   <li>The consumer's own thread, the <em>poller</em> ({@link KafkaThreads}), runs the start-up and
- *       the close, and keeps stepping (as the only fetching thread, as before) while no taker has
- *       fetched for {@link #YIELD_NANOS} and none waits for the token: the consumer stays in its group,
+ *       the close, and runs steps while no taker has run one for {@link #YIELD_NANOS} and none waits
+ *       for the token (lately): the consumer stays in its group,
  *       keeps fetching up to {@code kafka.buffer-size} records and runs commands while the application
  *       does other things. While takers fetch, it sleeps, and wakes for queued commands and commits
  *       (when the token is free it runs them; when a taker holds it, the taker does at its next step,
@@ -55,7 +55,7 @@ import org.apache.kafka.common.errors.WakeupException;
  * first. Rebalance callbacks and commit callbacks run on the token holder, inside a Kafka call.
  * {@code wakeup()} (from any thread, to get the holder out of {@code poll} for a command, a commit or
  * the close) is sent only while the token is held: a command queued before the token is taken is run
- * by the taker's step before it polls. A {@code WakeupException} may surface from any blocking call of
+ * by the next holder's step before it polls. A {@code WakeupException} may surface from any blocking call of
  * a step; every such call is retried ({@link #call}).
  *
  * <p>State only the token holder touches: the Kafka consumer, {@code skipBelow}, the partition refresh
@@ -178,20 +178,19 @@ final class ConsumerLoop implements HandOff.Fetcher {
     /** Stores what is left, closes the Kafka consumer once no taker uses it, and ends the hand-off. */
     private void terminate(StreamException failure) {
         StreamException end = failure != null ? failure : commands.closedError();
-        if (buffer.awaitFetch()) {
-            try {
-                commands.flushCommits(true);
-            } catch (RuntimeException e) {
-                // the queued commits fail below
-            }
-            anchors.settle(client.assignment());
-            try {
-                client.close(CloseOptions.timeout(closeTimeout));
-            } catch (RuntimeException e) {
-                // nothing more to do for a consumer that is going away
-            }
-            commands.failPostponed(end);
+        buffer.awaitFetch();
+        try {
+            commands.flushCommits(true);
+        } catch (RuntimeException e) {
+            // the queued commits fail below
         }
+        anchors.settle(client.assignment());
+        try {
+            client.close(CloseOptions.timeout(closeTimeout));
+        } catch (RuntimeException e) {
+            // nothing more to do for a consumer that is going away
+        }
+        commands.failPostponed(end);
         terminated = true;
         buffer.end(end, failure == null);
         ready.completeExceptionally(end);

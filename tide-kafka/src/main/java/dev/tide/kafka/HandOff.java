@@ -321,21 +321,16 @@ final class HandOff<T> {
     }
 
     /**
-     * Takes the fetch token, waiting for its holder to give it back.
-     *
-     * @return false if the calling thread was interrupted first (its flag is set again)
+     * Takes the fetch token, waiting for its holder to give it back, uninterruptibly (the consumer's
+     * thread must not use the Kafka consumer before; an interrupt stays set).
      */
-    boolean awaitFetch() {
+    void awaitFetch() {
         lock.lock();
         try {
             while (fetching != null) {
-                nonEmpty.await();
+                nonEmpty.awaitUninterruptibly();
             }
             fetching = Thread.currentThread();
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
         } finally {
             lock.unlock();
         }
