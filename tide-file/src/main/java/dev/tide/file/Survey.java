@@ -105,7 +105,7 @@ final class Survey {
         if (shard != null) {
             return search(r, key, shard, bySeq, target);
         }
-        java.util.Set<Long> listed = catalog != null ? catalog.shardsOf(r, key) : shardsOf(r, key);
+        java.util.Set<Long> listed = (catalog != null ? catalog : new ShardCatalog()).shardsOf(r, key);
         long bound = Long.MAX_VALUE;
         for (long s : listed) {
             bound = Math.min(bound, search(r, key, s, bySeq, target));
@@ -138,30 +138,6 @@ final class Survey {
             }
         }
         return bound;
-    }
-
-    /** The shards of {@code key} that some beacon's markers list. */
-    private static java.util.Set<Long> shardsOf(SsReader r, String key) throws IOException {
-        java.util.Set<Long> shards = new java.util.TreeSet<>(Long::compareUnsigned);
-        int interval = r.interval();
-        long size = sourceSize(r);
-        r.smallWindows(true);
-        try {
-            for (long b = interval; b < size; b += interval) {
-                Beacon beacon = r.beaconAt(b);
-                if (beacon == null) {
-                    break;
-                }
-                for (Marker m : beacon.markers()) {
-                    if (m.key().equals(key)) {
-                        shards.add(m.shard());
-                    }
-                }
-            }
-        } finally {
-            r.smallWindows(false);
-        }
-        return shards;
     }
 
     private static long search(SsReader r, String key, long shard, boolean bySeq, long target) throws IOException {
