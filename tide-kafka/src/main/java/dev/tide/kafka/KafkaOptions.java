@@ -130,8 +130,9 @@ public final class KafkaOptions {
     public static final OptionKey<Integer> BUFFER_SIZE = OptionKey.integer("kafka.buffer-size", 2000);
 
     /**
-     * {@code kafka.poll-interval} (consumer): the longest single {@code poll} of the consumer's thread;
-     * commands wake it earlier. 500 ms by default.
+     * {@code kafka.poll-interval} (consumer): the longest single {@code poll} of the consumer's thread,
+     * or of a reading thread that polls itself; commands, commits and the close wake it earlier. 500 ms
+     * by default.
      */
     public static final OptionKey<Duration> POLL_INTERVAL = OptionKey.duration("kafka.poll-interval", Duration.ofMillis(500));
 

@@ -57,7 +57,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  *       is retried.</li>
  *   <li>Backpressure: when the hand-off holds {@code kafka.buffer-size} messages, a step pauses every
  *       partition and the poller keeps polling (so it stays in its group and keeps running commands); a
- *       taker that brings it down to half wakes the poller, which resumes them.</li>
+ *       taker that brings it down to half wakes the poller, and the next step resumes them.</li>
  *   <li>State only the token holder touches: the Kafka consumer and the state of {@link ConsumerLoop},
  *       {@link ConsumerCommands} and {@link ConsumerAnchors} that they list. Shared: the request queues
  *       (lock-free), the flags ({@code closed}, {@code terminated}, {@code paused} and the loop's own,
