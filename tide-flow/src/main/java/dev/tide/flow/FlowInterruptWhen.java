@@ -53,22 +53,7 @@ final class FlowInterruptWhen<T> extends FlowOperator<T, T> {
             if (!fired.get()) {
                 scope.fork(upstream);
             }
-            while (true) {
-                Object entry = scope.nextEntry();
-                if (entry == null) {
-                    return;
-                }
-                if (FlowScope.isControl(entry)) {
-                    Object control = FlowScope.controlValue(entry);
-                    if (control == STOP) {
-                        return;
-                    }
-                    throw FlowScope.rethrow((Throwable) control);
-                }
-                @SuppressWarnings("unchecked")
-                T value = (T) entry;
-                emitter.emit(value);
-            }
+            emitUntilStopped(scope, emitter);
         }
     }
 
@@ -79,22 +64,27 @@ final class FlowInterruptWhen<T> extends FlowOperator<T, T> {
                 scope.offerControl(DONE);
             });
             scope.fork(out -> signalFlow.take(1).collect(fired -> scope.offerControl(STOP)));
-            while (true) {
-                Object entry = scope.nextEntry();
-                if (entry == null) {
+            emitUntilStopped(scope, emitter);
+        }
+    }
+
+    /** Emits the scope's elements until it ends, a STOP or DONE entry, or a failure (rethrown). */
+    private void emitUntilStopped(FlowScope<T> scope, Emitter<? super T> emitter) throws Exception {
+        while (true) {
+            Object entry = scope.nextEntry();
+            if (entry == null) {
+                return;
+            }
+            if (FlowScope.isControl(entry)) {
+                Object control = FlowScope.controlValue(entry);
+                if (control == STOP || control == DONE) {
                     return;
                 }
-                if (FlowScope.isControl(entry)) {
-                    Object control = FlowScope.controlValue(entry);
-                    if (control == STOP || control == DONE) {
-                        return;
-                    }
-                    throw FlowScope.rethrow((Throwable) control);
-                }
-                @SuppressWarnings("unchecked")
-                T value = (T) entry;
-                emitter.emit(value);
+                throw FlowScope.rethrow((Throwable) control);
             }
+            @SuppressWarnings("unchecked")
+            T value = (T) entry;
+            emitter.emit(value);
         }
     }
 

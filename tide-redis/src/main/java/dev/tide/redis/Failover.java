@@ -52,13 +52,7 @@ final class Failover {
      * (a round may span several housekeeping turns while the buffer is full).
      */
     void claim() {
-        List<ShardState> all;
-        owner.lock.lock();
-        try {
-            all = new ArrayList<>(owner.shards.values());
-        } finally {
-            owner.lock.unlock();
-        }
+        List<ShardState> all = shardSnapshot();
         for (ShardState s : all) {
             boolean resuming;
             owner.lock.lock();
@@ -191,13 +185,7 @@ final class Failover {
      * idle for long, so the next XAUTOCLAIM of any other member takes it. Blocks.
      */
     void handBack() {
-        List<ShardState> all;
-        owner.lock.lock();
-        try {
-            all = new ArrayList<>(owner.shards.values());
-        } finally {
-            owner.lock.unlock();
-        }
+        List<ShardState> all = shardSnapshot();
         io.lettuce.core.Consumer<String> me = io.lettuce.core.Consumer.from(owner.groupName, owner.consumerName);
         Map<ShardState, RedisFuture<List<PendingMessage>>> pending = new LinkedHashMap<>();
         for (ShardState s : all) {
@@ -211,6 +199,16 @@ final class Failover {
                         XClaimArgs.Builder.justid().idle(HAND_BACK_IDLE), back), owner.wait,
                         "handing messages back to group " + owner.groupName);
             }
+        }
+    }
+
+    /** The consumer's shards at this moment, copied under its lock. */
+    private List<ShardState> shardSnapshot() {
+        owner.lock.lock();
+        try {
+            return new ArrayList<>(owner.shards.values());
+        } finally {
+            owner.lock.unlock();
         }
     }
 }
